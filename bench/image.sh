@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Image benchmark: prints figures, asserts nothing.
+#   size (uncompressed, gzip'd docker save), cold build, no-op re-run, warm rebuild after an
+#   entrypoint-only change, docker stop time, and what each layer adds.
+# Builds with the same settings as the tests (tests/harness/group_vars/all.yml); `make bench-image`
+# prepares the engine and the mirror first. Extra ansible-playbook arguments may follow.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+export ANSIBLE_CONFIG="$repo/ansible.cfg"
+vars=(-e "@$repo/tests/harness/group_vars/all.yml" "$@")
+log=$(mktemp)
+scratch=$(mktemp -d)
+trap 'rm -rf "$log" "$scratch"; docker rm -f ciab-bench-stop >/dev/null 2>&1 || true' EXIT
+
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+mib() { awk -v n="$1" 'BEGIN { printf "%.0f MiB", n / 1048576 }'; }
+
+build() { # build from the collection at $1; prints the image reference
+  (cd "$1" && ansible-playbook "$1/playbooks/build.yml" "${vars[@]}" -e image_build_dir="$scratch/ctx-$(basename "$1")" >"$log" 2>&1) \
+    || { tail -n 40 "$log" >&2; echo "bench: build failed" >&2; exit 1; }
+  grep -oE 'ciab/claude-in-a-box:[0-9][^ )"]*' "$log" | head -n 1
+}
+
+echo "== image benchmark ($(date -u +%FT%TZ), $(nproc) cores)"
+echo "-- cold build: image and its intermediate layers removed, base image kept"
+ref=$(build "$repo")
+docker rmi -f "$ref" >/dev/null
+docker image prune -f >/dev/null
+t0=$(now); ref=$(build "$repo"); t1=$(now)
+echo "cold build:                   $(secs "$t0" "$t1") s  ($ref)"
+
+t0=$(now); build "$repo" >/dev/null; t1=$(now)
+echo "no-op re-run (changed=0):     $(secs "$t0" "$t1") s"
+
+echo "-- warm rebuild: a copy of the collection whose entrypoint differs by one comment line"
+copy="$scratch/ciab_copy"
+mkdir -p "$scratch/collections/ansible_collections/ciab"
+git -C "$repo" ls-files -z | tar -C "$repo" --null -T - -c | (mkdir -p "$copy" && tar -C "$copy" -x)
+echo "# bench $(date +%s%N)" >>"$copy/files/entrypoint.sh"
+ln -sfn "$copy" "$scratch/collections/ansible_collections/ciab/claude_in_a_box"
+t0=$(now)
+warm_ref=$(ANSIBLE_COLLECTIONS_PATH="$scratch/collections" build "$copy")
+t1=$(now)
+echo "warm rebuild (entrypoint):    $(secs "$t0" "$t1") s  ($warm_ref)"
+docker rmi "$warm_ref" >/dev/null
+
+size=$(docker image inspect --format '{{.Size}}' "$ref")
+echo "-- size"
+echo "uncompressed:                 $(mib "$size")"
+gz=$(docker save "$ref" | gzip -1 | wc -c)
+echo "docker save | gzip -1:        $(mib "$gz")"
+
+echo "-- stop"
+docker run -d --name ciab-bench-stop "$ref" >/dev/null
+sleep 3
+t0=$(now); docker stop -t 10 ciab-bench-stop >/dev/null; t1=$(now)
+echo "docker stop (SIGTERM):        $(secs "$t0" "$t1") s, exit code $(docker inspect --format '{{.State.ExitCode}}' ciab-bench-stop)"
+
+echo "-- layers (size added, step)"
+docker history --no-trunc --format '{{.Size}}\t{{.CreatedBy}}' "$ref" \
+  | awk -F'\t' '$1 != "0B" { step = $2; gsub(/\/bin\/sh -c (#\(nop\) )?/, "", step); printf "%10s  %s\n", $1, substr(step, 1, 110) }'

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Scan an image for secrets: its config (env, labels), its history (build args show up there) and every
+file of every layer. Reads `docker save` output on stdin or from a file.
+
+Usage: docker save IMAGE | scan_secrets.py -      exit 0: clean; exit 1: findings, one per line
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tarfile
+
+# Real credentials, not their names: an Anthropic key/token has a long random tail; a private key block has a
+# base64 body. Literal prefixes inside binaries ("sk-ant-api03-" as a format check) do not match.
+PATTERNS = {
+    "anthropic key or token": re.compile(rb"sk-ant-[a-z]{3}\d{2}-[A-Za-z0-9_-]{40,}"),
+    "private key": re.compile(rb"-----BEGIN (?:RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=]{40,}"),
+    "oauth credential json": re.compile(rb'"(?:accessToken|refreshToken)"\s*:\s*"[^"]{20,}"'),
+}
+SECRET_ENV = re.compile(r"^(ANTHROPIC_API_KEY|CLAUDE_CODE_OAUTH_TOKEN|[A-Z_]*(?:TOKEN|SECRET|PASSWORD)[A-Z_]*)=(.+)$")
+SECRET_FILES = re.compile(r"(^|/)\.credentials\.json$")
+# The extra CA option copies a public certificate bundle on purpose; the build itself sets these names.
+ALLOWED_ENV = {"NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE"}
+
+
+def scan_blob(where: str, data: bytes) -> list[str]:
+    return [f"{where}: {name}" for name, rx in PATTERNS.items() if rx.search(data)]
+
+
+def scan_config(config: dict) -> list[str]:
+    found = []
+    for entry in (config.get("config") or {}).get("Env") or []:
+        m = SECRET_ENV.match(entry)
+        if m and m.group(1) not in ALLOWED_ENV and m.group(2).strip():
+            found.append(f"image config: environment variable {m.group(1)} has a value")
+    for step in config.get("history") or []:
+        created = step.get("created_by", "")
+        found += scan_blob("history", created.encode())
+        for var in ("ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN"):
+            if re.search(var + r"=\S", created):
+                found.append(f"history: {var} set in a build step: {created[:120]}")
+    found += scan_blob("image config", json.dumps(config).encode())
+    return found
+
+
+def scan_layer(name: str, layer) -> list[str]:
+    found = []
+    with tarfile.open(fileobj=layer, mode="r|*") as tar:
+        for member in tar:
+            if not member.isfile():
+                continue
+            if SECRET_FILES.search(member.name):
+                found.append(f"{name}: {member.name}: credentials file baked into the image")
+            fh = tar.extractfile(member)
+            if fh is not None:
+                found += scan_blob(f"{name}: {member.name}", fh.read())
+    return found
+
+
+def scan_saved(fileobj) -> list[str]:
+    found = []
+    with tarfile.open(fileobj=fileobj, mode="r|*") as saved:
+        for member in saved:
+            if not member.isfile():
+                continue
+            fh = saved.extractfile(member)
+            if member.name.endswith(".json") and member.name != "manifest.json" and "/" not in member.name:
+                found += scan_config(json.load(fh))
+            elif member.name.endswith("layer.tar") or member.name.startswith("blobs/"):
+                try:
+                    found += scan_layer(member.name, fh)
+                except tarfile.ReadError:
+                    # an OCI blob that is a config, not a layer
+                    pass
+    return found
+
+
+def main() -> int:
+    if len(sys.argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 64
+    src = sys.stdin.buffer if sys.argv[1] == "-" else open(sys.argv[1], "rb")
+    findings = scan_saved(src)
+    for line in findings:
+        print(line)
+    print(f"scan_secrets: {len(findings)} finding(s)", file=sys.stderr)
+    return 1 if findings else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""The layer scanner finds what it must and passes what it must (so the image scenario's scan can fail)."""
+import io
+import json
+import pathlib
+import sys
+import tarfile
+
+import pytest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "tests" / "harness"))
+import scan_secrets  # noqa: E402
+
+TOKEN = b"sk-ant-oat01-" + b"A1b2C3d4" * 8
+
+
+def tar_of(files):
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w") as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return raw.getvalue()
+
+
+def saved_image(layer_files, env=(), history=()):
+    config = {"config": {"Env": list(env)}, "history": [{"created_by": h} for h in history]}
+    return io.BytesIO(tar_of({
+        "abc.json": json.dumps(config).encode(),
+        "manifest.json": b"[]",
+        "l1/layer.tar": tar_of(layer_files),
+    }))
+
+
+@pytest.mark.parametrize("image,expect", [
+    (saved_image({"usr/local/bin/claude": b"\x7fELF ... sk-ant-api03- prefix check ..."}), []),
+    (saved_image({"etc/ssl/certs/ca-certificates.crt": b"-----BEGIN CERTIFICATE-----\nMIIB..."}), []),
+    (saved_image({"home/claude/.claude/notes": b"token=" + TOKEN}), ["anthropic key or token"]),
+    (saved_image({"home/claude/.claude/.credentials.json": b"{}"}), ["credentials file baked into the image"]),
+    (saved_image({"root/key": b"-----BEGIN PRIVATE KEY-----\n" + b"A" * 64}), ["private key"]),
+    (saved_image({}, env=["ANTHROPIC_API_KEY=abc", "PATH=/usr/bin"]), ["ANTHROPIC_API_KEY has a value"]),
+    (saved_image({}, env=["NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt"]), []),
+    (saved_image({}, history=["RUN CLAUDE_CODE_OAUTH_TOKEN=xyz claude -p hi"]), ["set in a build step"]),
+])
+def test_scan(image, expect):
+    findings = scan_secrets.scan_saved(image)
+    assert len(findings) == len(expect), findings
+    for finding, want in zip(findings, expect):
+        assert want in finding
