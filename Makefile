@@ -38,18 +38,30 @@ engine: ## make sure a Docker engine answers (installs and starts docker.io when
 	scripts/ensure-engine.sh
 
 .PHONY: up
-up: venv engine ## the main job: ansible-playbook site.yml
+up: venv engine ## the main job: ansible-playbook site.yml (image, KIND cluster, load, deploy)
 	$(BIN)/ansible-playbook site.yml $(ARGS)
 
+.PHONY: down
+down: venv ## teardown.yml: remove the workload (login kept; ARGS='-e purge=true -e delete_cluster=true' for all)
+	$(BIN)/ansible-playbook teardown.yml $(ARGS)
+
 .PHONY: build
-build: venv engine ## build the image
-	$(BIN)/ansible-playbook playbooks/build.yml $(ARGS)
+build: venv engine ## build the image (site.yml --tags image)
+	$(BIN)/ansible-playbook site.yml --tags image $(ARGS)
+
+.PHONY: load
+load: venv engine ## create or reuse the KIND cluster and load the image (site.yml --tags image,kind)
+	$(BIN)/ansible-playbook site.yml --tags image,kind $(ARGS)
+
+.PHONY: deploy
+deploy: venv ## rbac, workload, network_policy on the cluster (site.yml --tags image,deploy)
+	$(BIN)/ansible-playbook site.yml --tags image,deploy $(ARGS)
 
 .PHONY: lint
 lint: venv ## yamllint, ansible-lint (production profile), shellcheck
 	$(BIN)/yamllint --strict .
 	$(BIN)/ansible-lint
-	$(BIN)/shellcheck files/*.sh scripts/*.sh roles/*/files/*.sh bench/*.sh .ci/run
+	$(BIN)/shellcheck files/*.sh scripts/*.sh roles/*/files/*.sh bench/*.sh molecule/*/files/*.sh .ci/run
 	$(BIN)/antsibull-changelog lint
 	$(BIN)/python scripts/render_docs.py --check
 
@@ -68,14 +80,43 @@ mirror: venv testbed-tools ## serve the loopback download mirror the offline ima
 
 .PHONY: molecule-image
 molecule-image: venv engine mirror ## Molecule scenario "image": offline build, tools, entrypoint modes
-	$(BIN)/molecule test -s image
+	$(BIN)/molecule test -s image && $(BIN)/python tests/harness/scenarios.py record image passed \
+	  || { $(BIN)/python tests/harness/scenarios.py record image failed; exit 1; }
+
+.PHONY: molecule-k8s
+molecule-k8s: venv testbed-tools ## Molecule scenario "k8s": RBAC, workload, NetworkPolicy on the test bed
+	$(BIN)/molecule test -s k8s && $(BIN)/python tests/harness/scenarios.py record k8s passed \
+	  || { $(BIN)/python tests/harness/scenarios.py record k8s failed; exit 1; }
+
+.PHONY: molecule-default
+molecule-default: venv engine ## Molecule scenario "default": site.yml on KIND (reported NOT RUN without a node image)
+	@if $(BIN)/python tests/harness/scenarios.py kind-preflight; then \
+	  $(BIN)/molecule test -s default && $(BIN)/python tests/harness/scenarios.py record default passed \
+	  || { $(BIN)/python tests/harness/scenarios.py record default failed; exit 1; }; \
+	fi
 
 .PHONY: test
-test: lint unit molecule-image ## the whole suite: lint, unit, integration (what CI runs)
+test: ## the whole suite: lint, unit, integration (what CI runs); ends with a scenario summary
+	@rm -f tests/output/scenarios.txt
+	$(MAKE) lint unit
+	@status=0; $(MAKE) -k molecule-image molecule-k8s molecule-default || status=$$?; \
+	  $(BIN)/python tests/harness/scenarios.py summary || status=1; exit $$status
 
 .PHONY: bench-image
 bench-image: venv engine mirror ## print image size, cold/warm build times, layer sizes
 	bench/image.sh
+
+.PHONY: bench-deploy
+bench-deploy: venv testbed-tools ## print deploy time to Ready and the no-op re-run time on a test bed cluster
+	bench/deploy.sh
+
+.PHONY: testbed-up
+testbed-up: venv testbed-tools ## start a test bed cluster (NAME=dev) and print its kubeconfig path
+	$(BIN)/python tests/harness/testbed.py up $(or $(NAME),dev)
+
+.PHONY: testbed-down
+testbed-down: venv ## delete a test bed cluster (NAME=dev)
+	$(BIN)/python tests/harness/testbed.py down $(or $(NAME),dev)
 
 .PHONY: clean
 clean: ## remove the virtualenv and local build state (not the ~/.cache/ciab binaries)

@@ -2,14 +2,16 @@
 # Image benchmark: prints figures, asserts nothing.
 #   size (uncompressed, gzip'd docker save), cold build, no-op re-run, warm rebuild after an
 #   entrypoint-only change, docker stop time, and what each layer adds.
-# Builds with the same settings as the tests (tests/harness/group_vars/all.yml); `make bench-image`
-# prepares the engine and the mirror first. Extra ansible-playbook arguments may follow.
+# Builds with the same settings as the tests (tests/harness/group_vars/all.yml) unless CIAB_BENCH_VARS says
+# otherwise; `make bench-image` prepares the engine and the mirror first. Extra ansible-playbook arguments may follow.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 export ANSIBLE_CONFIG="$repo/ansible.cfg"
-vars=(-e "@$repo/tests/harness/group_vars/all.yml" "$@")
+# CIAB_BENCH_VARS: vars file of the build settings (empty: the role defaults, for hosts with internet)
+vars_file=${CIAB_BENCH_VARS-$repo/tests/harness/group_vars/all.yml}
+vars=(${vars_file:+-e "@$vars_file"} "$@")
 log=$(mktemp)
 scratch=$(mktemp -d)
 trap 'rm -rf "$log" "$scratch"; docker rm -f ciab-bench-stop >/dev/null 2>&1 || true' EXIT

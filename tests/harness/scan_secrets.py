@@ -15,17 +15,29 @@ import tarfile
 # base64 body. Literal prefixes inside binaries ("sk-ant-api03-" as a format check) do not match.
 PATTERNS = {
     "anthropic key or token": re.compile(rb"sk-ant-[a-z]{3}\d{2}-[A-Za-z0-9_-]{40,}"),
-    "private key": re.compile(rb"-----BEGIN (?:RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=]{40,}"),
+    # a PEM body (several full base64 lines), not just the marker that TLS libraries carry as a string
+    "private key": re.compile(rb"-----BEGIN (?:RSA |EC |OPENSSH |DSA |ENCRYPTED )?PRIVATE KEY-----\r?\n(?:[A-Za-z0-9+/=]{60,76}\r?\n){3,}"),
     "oauth credential json": re.compile(rb'"(?:accessToken|refreshToken)"\s*:\s*"[^"]{20,}"'),
 }
 SECRET_ENV = re.compile(r"^(ANTHROPIC_API_KEY|CLAUDE_CODE_OAUTH_TOKEN|[A-Z_]*(?:TOKEN|SECRET|PASSWORD)[A-Z_]*)=(.+)$")
+# Findings that are known and public, each with its reason. Keep this list short and specific.
+ALLOWED = {
+    ("private key", re.compile(r"(^|/)usr/lib/[^/]+/libmbedx509\.so[.0-9]*$")):
+        "mbedTLS compiles its published test keys (mbedtls_test_*) into the distro library",
+    ("private key", re.compile(r"(^|/)usr/lib/[^/]+/libgnutls\.so[.0-9]*$")):
+        "GnuTLS carries the published keys of its FIPS power-on self-tests",
+}
 SECRET_FILES = re.compile(r"(^|/)\.credentials\.json$")
 # The extra CA option copies a public certificate bundle on purpose; the build itself sets these names.
 ALLOWED_ENV = {"NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE"}
 
 
-def scan_blob(where: str, data: bytes) -> list[str]:
-    return [f"{where}: {name}" for name, rx in PATTERNS.items() if rx.search(data)]
+def allowed(name: str, path: str) -> bool:
+    return any(kind == name and rx.search(path) for kind, rx in ALLOWED)
+
+
+def scan_blob(where: str, data: bytes, path: str = "") -> list[str]:
+    return [f"{where}: {name}" for name, rx in PATTERNS.items() if rx.search(data) and not allowed(name, path)]
 
 
 def scan_config(config: dict) -> list[str]:
@@ -54,7 +66,7 @@ def scan_layer(name: str, layer) -> list[str]:
                 found.append(f"{name}: {member.name}: credentials file baked into the image")
             fh = tar.extractfile(member)
             if fh is not None:
-                found += scan_blob(f"{name}: {member.name}", fh.read())
+                found += scan_blob(f"{name}: {member.name}", fh.read(), member.name)
     return found
 
 
