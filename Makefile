@@ -88,6 +88,11 @@ molecule-k8s: venv testbed-tools ## Molecule scenario "k8s": RBAC, workload, Net
 	$(BIN)/molecule test -s k8s && $(BIN)/python tests/harness/scenarios.py record k8s passed \
 	  || { $(BIN)/python tests/harness/scenarios.py record k8s failed; exit 1; }
 
+.PHONY: integration
+integration: venv engine mirror testbed-tools ## integration tests on the test bed: fleet rollout (3 clusters, registry)
+	$(BIN)/python tests/harness/gobuild.py registry >/dev/null
+	$(BIN)/pytest -q tests/integration
+
 .PHONY: molecule-default
 molecule-default: venv engine ## Molecule scenario "default": site.yml on KIND (reported NOT RUN without a node image)
 	@if $(BIN)/python tests/harness/scenarios.py kind-preflight; then \
@@ -99,7 +104,7 @@ molecule-default: venv engine ## Molecule scenario "default": site.yml on KIND (
 test: ## the whole suite: lint, unit, integration (what CI runs); ends with a scenario summary
 	@rm -f tests/output/scenarios.txt
 	$(MAKE) lint unit
-	@status=0; $(MAKE) -k molecule-image molecule-k8s molecule-default || status=$$?; \
+	@status=0; $(MAKE) -k molecule-image molecule-k8s molecule-default integration || status=$$?; \
 	  $(BIN)/python tests/harness/scenarios.py summary || status=1; exit $$status
 
 .PHONY: bench-image
@@ -109,6 +114,11 @@ bench-image: venv engine mirror ## print image size, cold/warm build times, laye
 .PHONY: bench-deploy
 bench-deploy: venv testbed-tools ## print deploy time to Ready and the no-op re-run time on a test bed cluster
 	bench/deploy.sh
+
+.PHONY: bench-rollout
+bench-rollout: venv engine mirror testbed-tools ## print fleet rollout wall time for 1, 3 and 6 clusters
+	$(BIN)/python tests/harness/gobuild.py registry >/dev/null
+	bench/rollout.sh
 
 .PHONY: testbed-up
 testbed-up: venv testbed-tools ## start a test bed cluster (NAME=dev) and print its kubeconfig path

@@ -1,0 +1,39 @@
+{{/* Shared facts: the same files/kubernetes.yml the Ansible roles read. */}}
+{{- define "ciab.facts" -}}
+{{- .Files.Get "files/kubernetes.yml" -}}
+{{- end -}}
+
+{{- define "ciab.labels" -}}
+{{- $facts := include "ciab.facts" . | fromYaml -}}
+{{- $labels := merge (dict "app.kubernetes.io/managed-by" .Release.Service "app.kubernetes.io/instance" .Release.Name
+      "helm.sh/chart" (printf "%s-%s" .Chart.Name .Chart.Version)) $facts.labels -}}
+{{- toYaml $labels -}}
+{{- end -}}
+
+{{- define "ciab.selector" -}}
+{{- $facts := include "ciab.facts" . | fromYaml -}}
+app.kubernetes.io/name: {{ index $facts.labels "app.kubernetes.io/name" }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "ciab.serviceAccount" -}}
+{{- .Values.serviceAccount.name | default .Values.name -}}
+{{- end -}}
+
+{{- define "ciab.readOnly" -}}
+{{- if kindIs "invalid" .Values.mcp.readOnly -}}{{ ne .Values.rbac.tier "operator" }}{{- else -}}{{ .Values.mcp.readOnly }}{{- end -}}
+{{- end -}}
+
+{{- define "ciab.image" -}}
+{{- if .Values.image.digest -}}{{ .Values.image.repository }}@{{ .Values.image.digest }}
+{{- else -}}{{ .Values.image.repository }}:{{ required "image.tag or image.digest is required (an immutable tag, never latest)" .Values.image.tag }}
+{{- end -}}
+{{- end -}}
+
+{{- define "ciab.secretName" -}}
+{{- .Values.credentials.existingSecret | default (printf "%s-credentials" .Values.name) -}}
+{{- end -}}
+
+{{- define "ciab.hasSecret" -}}
+{{- if or .Values.credentials.existingSecret .Values.credentials.oauthToken .Values.credentials.apiKey -}}true{{- end -}}
+{{- end -}}

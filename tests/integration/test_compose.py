@@ -1,0 +1,87 @@
+"""The compose role with a real Docker engine and Compose v2 (compiled from its Go module): up and healthy,
+a restart keeps the volume's data, down keeps the volume, a second run changes nothing."""
+import json
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import REPO, harness, playbook, recap
+
+pytestmark = pytest.mark.integration
+PROJECT = "ciab-compose-test"
+CONTAINER = f"{PROJECT}-claude-1"
+VOLUME = f"{PROJECT}_claude-config"
+
+
+@pytest.fixture(scope="module")
+def compose_plugin():
+    built = pathlib.Path(harness("gobuild.py", "compose").splitlines()[-1]) / "docker-compose"
+    plugins = pathlib.Path.home() / ".docker" / "cli-plugins"
+    plugins.mkdir(parents=True, exist_ok=True)
+    target = plugins / "docker-compose"
+    if not target.exists() or target.read_bytes() != built.read_bytes():
+        shutil.copy2(built, target)
+    assert subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0
+
+
+def compose(state, tmp, *extra):
+    return playbook("playbooks/compose.yml", "-e", f"@{REPO}/tests/harness/group_vars/all.yml",
+                    "-e", json.dumps({"compose_project_name": PROJECT, "compose_project_dir": str(tmp),
+                                      "compose_mode": "interactive", "compose_state": state,
+                                      "compose_oauth_token": "sk-ant-oat01-compose-test-not-real"}), *extra)
+
+
+def docker(*args):
+    return subprocess.run(["docker", *args], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def project(compose_plugin, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("compose")
+    rc, out = compose("present", tmp)
+    assert rc == 0, out[-3000:]
+    yield tmp
+    compose("absent", tmp, "-e", "compose_remove_volumes=true")
+
+
+def test_up_and_healthy(project):
+    state = json.loads(docker("inspect", CONTAINER).stdout)[0]["State"]
+    assert state["Running"] and state["Health"]["Status"] == "healthy", state
+
+
+def test_hardening_as_written(project):
+    host = json.loads(docker("inspect", CONTAINER).stdout)[0]["HostConfig"]
+    assert host["ReadonlyRootfs"] and host["CapDrop"] == ["ALL"]
+    assert "no-new-privileges:true" in host["SecurityOpt"]
+    assert not any("docker.sock" in b for b in host.get("Binds") or [])
+
+
+def test_credentials_stay_in_a_private_env_file(project):
+    env_file = project / "claude.env"
+    assert oct(env_file.stat().st_mode & 0o777) == "0o600"
+    assert "sk-ant-oat01-compose-test-not-real" in env_file.read_text()
+    assert "sk-ant" not in (project / "docker-compose.yml").read_text()
+
+
+def test_second_run_changes_nothing(project):
+    rc, out = compose("present", project)
+    assert rc == 0 and recap(out)["localhost"] == 0, out[-2000:]
+
+
+def test_restart_keeps_the_volume_data(project):
+    assert docker("exec", CONTAINER, "sh", "-c", "echo kept > /home/claude/.claude/marker").returncode == 0
+    rc, out = compose("restarted", project)
+    assert rc == 0, out[-2000:]
+    assert docker("exec", CONTAINER, "cat", "/home/claude/.claude/marker").stdout.strip() == "kept"
+
+
+def test_down_keeps_the_volume_and_up_finds_it(project):
+    rc, out = compose("absent", project)
+    assert rc == 0, out[-2000:]
+    assert docker("inspect", CONTAINER).returncode != 0
+    assert docker("volume", "inspect", VOLUME).returncode == 0
+    rc, out = compose("present", project)
+    assert rc == 0, out[-2000:]
+    assert docker("exec", CONTAINER, "cat", "/home/claude/.claude/marker").stdout.strip() == "kept"

@@ -1,0 +1,145 @@
+"""The Helm chart on the test bed: install with kubernetes.core.helm, upgrade, rollback, and parity with the roles
+(the same Kubernetes objects, compared field by field, labels aside)."""
+import json
+import subprocess
+
+import pytest
+import yaml
+
+from conftest import REPO, harness, playbook
+
+pytestmark = pytest.mark.integration
+IMAGE = {"repository": "ciab/claude-in-a-box", "tag": "0.1.0-parity"}
+NAMESPACED = [("v1", "ServiceAccount"), ("v1", "ConfigMap"), ("v1", "Service"), ("apps/v1", "StatefulSet"),
+              ("networking.k8s.io/v1", "NetworkPolicy")]
+
+
+@pytest.fixture(scope="module")
+def clusters():
+    roles_kc, chart_kc = harness("testbed.py", "up", "parity-roles", "parity-chart").splitlines()
+    return {"roles": roles_kc, "chart": chart_kc}
+
+
+@pytest.fixture(scope="module")
+def tools():
+    return {"kubectl": harness("testbed.py", "bin", "kubectl"),
+            "helm": harness("gobuild.py", "helm").splitlines()[-1] + "/helm"}
+
+
+def kubectl(tools, kubeconfig, *args):
+    proc = subprocess.run([tools["kubectl"], "--kubeconfig", kubeconfig, *args], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def get(tools, kubeconfig, kind, name, namespace=None):
+    args = ["get", kind, name, "-o", "json"] + (["-n", namespace] if namespace else [])
+    return json.loads(kubectl(tools, kubeconfig, *args))
+
+
+def helm_release(tools, kubeconfig, values):
+    return playbook(str(REPO / "tests/integration/playbooks/helm_release.yml"), "-e",
+                    json.dumps({"helm_binary": tools["helm"], "kubeconfig": kubeconfig, "chart_values": values}))
+
+
+def normalise(obj, api_endpoint):
+    """Drop what the API server, Helm or Ansible set on their own, and labels (compared elsewhere)."""
+    obj = json.loads(json.dumps(obj))
+    meta = obj["metadata"]
+    obj["metadata"] = {k: meta[k] for k in ("name", "namespace") if k in meta}
+    obj.pop("status", None)
+    spec = obj.get("spec", {})
+    spec.pop("selector", None)
+    spec.pop("podSelector", None)
+    if "template" in spec:
+        spec["template"]["metadata"] = {}
+    for claim in spec.get("volumeClaimTemplates", []):
+        claim["metadata"] = {"name": claim["metadata"]["name"]}
+        claim.pop("status", None)
+    if obj["kind"] == "ConfigMap":
+        obj["data"] = {k: json.loads(v) if k.endswith(".json") else v for k, v in obj["data"].items()}
+    if obj["kind"] == "NetworkPolicy":
+        # each test-bed cluster has its own API server port: check it, then compare the rest
+        rule = spec["egress"][2]
+        assert rule == api_endpoint, (rule, api_endpoint)
+        spec["egress"][2] = "api-server"
+    return obj
+
+
+def api_endpoint(tools, kubeconfig):
+    slices = json.loads(kubectl(tools, kubeconfig, "get", "endpointslices", "-n", "default", "-l",
+                                "kubernetes.io/service-name=kubernetes", "-o", "json"))["items"]
+    address = slices[0]["endpoints"][0]["addresses"][0]
+    port = next(p["port"] for p in slices[0]["ports"] if p["name"] == "https")
+    return {"to": [{"ipBlock": {"cidr": f"{address}/32"}}], "ports": [{"protocol": "TCP", "port": port}]}
+
+
+@pytest.fixture(scope="module")
+def deployed(clusters, tools):
+    rc, out = playbook("playbooks/deploy.yml", "-e", f"ciab_kubeconfig={clusters['roles']}",
+                       "-e", f"workload_image={IMAGE['repository']}:{IMAGE['tag']}")
+    assert rc == 0, out[-3000:]
+    # a fresh release: kubernetes.core.helm skips an upgrade whose chart version and values are unchanged, which
+    # would compare a stale release against the chart as it is now
+    subprocess.run([tools["helm"], "--kubeconfig", clusters["chart"], "uninstall", "claude-agent", "-n", "claude",
+                    "--wait", "--ignore-not-found"], capture_output=True, text=True, check=True)
+    rc, out = helm_release(tools, clusters["chart"], {"image": IMAGE})
+    assert rc == 0, out[-3000:]
+    return clusters
+
+
+def test_chart_and_roles_make_the_same_objects(deployed, tools):
+    for api, kind in NAMESPACED:
+        objs = {side: normalise(get(tools, deployed[side], kind, "claude-agent", "claude"),
+                                api_endpoint(tools, deployed[side])) for side in ("roles", "chart")}
+        assert objs["roles"] == objs["chart"], f"{kind} differs:\n{yaml.safe_dump(objs)}"
+    for kind, name in (("clusterrole", "claude-agent-reader"), ("clusterrolebinding", "claude-agent-reader")):
+        objs = {side: normalise(get(tools, deployed[side], kind, name), None) for side in ("roles", "chart")}
+        assert objs["roles"] == objs["chart"], f"{kind} differs:\n{yaml.safe_dump(objs)}"
+
+
+def test_shared_labels_on_both(deployed, tools):
+    facts = yaml.safe_load((REPO / "files" / "kubernetes.yml").read_text())["labels"]
+    for side in ("roles", "chart"):
+        labels = get(tools, deployed[side], "statefulset", "claude-agent", "claude")["metadata"]["labels"]
+        assert facts.items() <= labels.items()
+
+
+def test_upgrade_switches_tier_and_rollback_restores_it(deployed, tools):
+    kc = deployed["chart"]
+    rc, out = helm_release(tools, kc, {"image": IMAGE, "rbac": {"tier": "operator"}})
+    assert rc == 0, out[-3000:]
+    bindings = kubectl(tools, kc, "get", "clusterrolebindings", "-l", "app.kubernetes.io/managed-by=Helm", "-o", "name")
+    assert bindings.split() == ["clusterrolebinding.rbac.authorization.k8s.io/claude-agent-operator"]
+    cm = get(tools, kc, "configmap", "claude-agent", "claude")
+    assert "--read-only" not in cm["data"]["mcp.json"]
+    proc = subprocess.run([tools["helm"], "--kubeconfig", kc, "rollback", "claude-agent", "1", "-n", "claude", "--wait"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    bindings = kubectl(tools, kc, "get", "clusterrolebindings", "-l", "app.kubernetes.io/managed-by=Helm", "-o", "name")
+    assert bindings.split() == ["clusterrolebinding.rbac.authorization.k8s.io/claude-agent-reader"]
+    assert "--read-only" in get(tools, kc, "configmap", "claude-agent", "claude")["data"]["mcp.json"]
+
+
+@pytest.mark.parametrize("values,message", [
+    ({"image": {"tag": "latest"}}, "/image/tag"),
+    ({"image": IMAGE, "rbac": {"tier": "admin"}}, "value must be one of 'reader', 'operator'"),
+    ({"image": IMAGE, "mode": "headless"}, "/mode"),
+])
+def test_schema_refuses_bad_values(tools, tmp_path, values, message):
+    (tmp_path / "values.json").write_text(json.dumps(values))
+    proc = subprocess.run([tools["helm"], "template", "t", str(REPO / "charts/claude-in-a-box"), "-f",
+                           str(tmp_path / "values.json")], capture_output=True, text=True)
+    assert proc.returncode != 0 and message in proc.stderr, proc.stderr
+
+
+def test_lint_and_template_are_clean(tools):
+    chart = str(REPO / "charts/claude-in-a-box")
+    lint = subprocess.run([tools["helm"], "lint", "--strict", chart, "--set", "image.tag=0.1.0-lint"],
+                          capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    rendered = subprocess.run([tools["helm"], "template", "t", chart, "--set", "image.tag=0.1.0-lint"],
+                              capture_output=True, text=True, check=True).stdout
+    kinds = sorted(d["kind"] for d in yaml.safe_load_all(rendered) if d)
+    assert kinds == sorted(["ClusterRole", "ClusterRoleBinding", "ConfigMap", "NetworkPolicy", "Service",
+                            "ServiceAccount", "StatefulSet"])
