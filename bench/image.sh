@@ -23,7 +23,7 @@ mib() { awk -v n="$1" 'BEGIN { printf "%.0f MiB", n / 1048576 }'; }
 build() { # build from the collection at $1; prints the image reference
   (cd "$1" && ansible-playbook "$1/playbooks/build.yml" "${vars[@]}" -e image_build_dir="$scratch/ctx-$(basename "$1")" >"$log" 2>&1) \
     || { tail -n 40 "$log" >&2; echo "bench: build failed" >&2; exit 1; }
-  grep -oE 'ciab/claude-in-a-box:[0-9][^ )"]*' "$log" | head -n 1
+  grep -oE 'ciab/claude-in-a-box:[0-9][0-9a-z.-]*' "$log" | head -n 1
 }
 
 echo "== image benchmark ($(date -u +%FT%TZ), $(nproc) cores)"

@@ -33,7 +33,7 @@ inventory() { # inventory of the first $1 clusters
 
 clean() { # empty the namespaces, so each timing starts from nothing
   for i in $(seq 0 $(($1 - 1))); do
-    "$(python3 tests/harness/testbed.py bin kubectl)" --kubeconfig "${kubeconfigs[$i]}" delete namespace claude \
+    "$(python3 tests/harness/testbed.py bin kubectl 2>/dev/null)" --kubeconfig "${kubeconfigs[$i]}" delete namespace claude \
       --ignore-not-found --wait=true >/dev/null
   done
 }

@@ -19,12 +19,8 @@ import hashlib
 import io
 import os
 import pathlib
-import signal
-import subprocess
 import sys
 import tarfile
-import time
-import urllib.request
 
 import yaml
 
@@ -32,6 +28,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 import gobuild  # noqa: E402
+import service  # noqa: E402
 
 # Release tools whose Go module the proxy serves and that build with this Go, by gobuild target.
 # kubectx/kubens: the proxy refuses github.com/ahmetb/kubectx (403); nerdctl likewise; trivy and grype
@@ -40,7 +37,6 @@ MIRRORED = {"kubectl": "kubernetes", "helm": "helm", "stern": "stern", "yq": "yq
             "k9s": "k9s"}
 MIRROR_ROOT = gobuild.CACHE / "mirror"
 PORT = int(os.environ.get("CIAB_MIRROR_PORT", "18080"))
-PIDFILE = gobuild.CACHE / "mirror.pid"
 
 
 def log(msg: str) -> None:
@@ -112,39 +108,15 @@ def url() -> str:
     return f"http://127.0.0.1:{PORT}"
 
 
-def answers() -> bool:
-    try:
-        with urllib.request.urlopen(url() + "/", timeout=2):
-            return True
-    except OSError:
-        return False
-
-
 def serve() -> None:
     build()
-    if answers():
-        log(f"already serving {MIRROR_ROOT} at {url()}")
-        return
-    logfile = (gobuild.CACHE / "mirror.log").open("ab")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(PORT), "--bind", "127.0.0.1", "--directory", str(MIRROR_ROOT)],
-        stdout=logfile, stderr=logfile, start_new_session=True)
-    PIDFILE.write_text(str(proc.pid))
-    for _ in range(50):
-        if answers():
-            log(f"serving {MIRROR_ROOT} at {url()} (pid {proc.pid})")
-            return
-        time.sleep(0.1)
-    raise SystemExit(f"mirror: the server did not answer on {url()}; see {gobuild.CACHE / 'mirror.log'}")
+    service.start("mirror", [sys.executable, "-m", "http.server", str(PORT), "--bind", "127.0.0.1",
+                             "--directory", str(MIRROR_ROOT)], url() + "/", gobuild.CACHE)
+    log(f"serving {MIRROR_ROOT} at {url()}")
 
 
 def stop() -> None:
-    if PIDFILE.exists():
-        try:
-            os.kill(int(PIDFILE.read_text()), signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        PIDFILE.unlink()
+    service.stop("mirror", gobuild.CACHE)
 
 
 def main() -> int:
