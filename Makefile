@@ -16,7 +16,7 @@ export MOLECULE_GLOB := molecule/*/molecule.yml
 
 .PHONY: help
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: requirements-dev.txt requirements.yml
 	@echo "==> installing Python dependencies into $(VENV)"
@@ -89,7 +89,7 @@ molecule-k8s: venv testbed-tools ## Molecule scenario "k8s": RBAC, workload, Net
 	  || { $(BIN)/python tests/harness/scenarios.py record k8s failed; exit 1; }
 
 .PHONY: integration
-integration: venv engine mirror testbed-tools ## integration tests on the test bed: fleet rollout (3 clusters, registry)
+integration: venv engine mirror testbed-tools ## integration tests: fleet rollout (3 test-bed clusters, registry), Compose, Helm chart and parity
 	$(BIN)/python tests/harness/gobuild.py registry >/dev/null
 	$(BIN)/pytest -q tests/integration
 
