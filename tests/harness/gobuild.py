@@ -91,6 +91,13 @@ TARGETS = {
     "registry": lambda: dict(
         module="github.com/distribution/distribution/v3", version=harness_version("distribution"),
         packages=["cmd/registry"], ldflags="-s -w"),
+    "coredns": lambda: dict(
+        module="github.com/coredns/coredns", version=harness_version("coredns"), packages=[".=coredns"],
+        ldflags=f"-s -w -X github.com/coredns/coredns/coremain.GitCommit=v{harness_version('coredns')}"),
+    "local-path-provisioner": lambda: dict(
+        module="github.com/rancher/local-path-provisioner", version=harness_version("local_path_provisioner"),
+        packages=[".=local-path-provisioner"],
+        ldflags=f"-s -w -X main.VERSION=v{harness_version('local_path_provisioner')}"),
     "compose": lambda: dict(
         module="github.com/docker/compose/v2", version=harness_version("compose"),
         packages=["cmd=docker-compose"],

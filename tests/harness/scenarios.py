@@ -3,8 +3,8 @@
 NOT RUN (never as passed), and the run ends with one summary line.
 
 Usage: scenarios.py record NAME passed|failed|not-run [REASON]
-       scenarios.py kind-preflight     exit 0 when the KIND node image is here or can be pulled; else record
-                                       the default scenario as not run, say why in one line, exit 1
+       scenarios.py kind-node-source   print "pull" when the KIND node image is here or can be pulled, else
+                                       say (on stderr) that it will be built offline and print "build"
        scenarios.py summary            print the ledger and "molecule: N passed, N failed, N skipped";
                                        exit 1 when a scenario failed or none passed
 """
@@ -30,18 +30,19 @@ def node_image() -> str:
     return yaml.safe_load((ROOT / "roles" / "kind_cluster" / "defaults" / "main.yml").read_text())["kind_cluster_node_image"]
 
 
-def kind_preflight() -> int:
+def kind_node_source() -> int:
     image = node_image()
     if subprocess.run(["docker", "image", "inspect", image], capture_output=True).returncode == 0:
+        print("pull")
         return 0
     pull = subprocess.run(["docker", "pull", image], capture_output=True, text=True)
     if pull.returncode == 0:
+        print("pull")
         return 0
-    reason = (f"KIND node image {image} is not on this host and cannot be pulled (no registry reachable); "
-              "covered by the kind job of .github/workflows/ci.yml")
-    print(f"NOT RUN: molecule scenario 'default': {reason}", flush=True)
-    record("default", "not-run", reason)
-    return 1
+    print(f"NOTE: KIND node image {image} cannot be pulled here ({pull.stderr.strip()[:120]}); the default "
+          "scenario builds its node image offline (kind_cluster_node_image_source=build)", file=sys.stderr, flush=True)
+    print("build")
+    return 0
 
 
 def summary() -> int:
@@ -60,8 +61,8 @@ def main() -> int:
     if args[:1] == ["record"] and len(args) >= 3 and args[2] in ("passed", "failed", "not-run"):
         record(args[1], args[2], " ".join(args[3:]))
         return 0
-    if args == ["kind-preflight"]:
-        return kind_preflight()
+    if args == ["kind-node-source"]:
+        return kind_node_source()
     if args == ["summary"]:
         return summary()
     print(__doc__, file=sys.stderr)
