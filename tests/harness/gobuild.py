@@ -98,6 +98,10 @@ TARGETS = {
         module="github.com/rancher/local-path-provisioner", version=harness_version("local_path_provisioner"),
         packages=[".=local-path-provisioner"],
         ldflags=f"-s -w -X main.VERSION=v{harness_version('local_path_provisioner')}"),
+    "kube-router": lambda: dict(
+        module="github.com/cloudnativelabs/kube-router/v2", version=harness_version("kube_router"),
+        packages=["cmd/kube-router"],
+        ldflags=f"-s -w -X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=v{harness_version('kube_router')}"),
     "compose": lambda: dict(
         module="github.com/docker/compose/v2", version=harness_version("compose"),
         packages=["cmd=docker-compose"],

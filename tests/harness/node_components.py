@@ -19,6 +19,7 @@ PARTS = {
     "etcd": ["etcd"],
     "coredns": ["coredns"],
     "local-path-provisioner": ["local-path-provisioner"],
+    "kube-router": ["kube-router"],
     "crictl": ["crictl"],
 }
 

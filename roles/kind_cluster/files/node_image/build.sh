@@ -5,8 +5,8 @@
 #
 # Usage: build.sh --components DIR --base IMAGE [--repository NAME] [--check]
 #   DIR holds static linux/amd64 binaries: kubeadm kubelet kubectl crictl kube-apiserver kube-controller-manager
-#   kube-scheduler kube-proxy etcd coredns local-path-provisioner (from a Kubernetes release mirror, or compiled
-#   from their Go modules with `make node-components`).
+#   kube-scheduler kube-proxy etcd coredns local-path-provisioner kube-router (from a Kubernetes release mirror,
+#   or compiled from their Go modules with `make node-components`).
 # The tag is <repository>:<kubernetes version>-<recipe id>, the id hashing this recipe, the binaries and the base
 # image, so an unchanged input reuses the image. Progress goes to stderr; the last stdout line is
 # "image=<ref> result=cached|built|would-build".
@@ -16,7 +16,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 COMPONENTS="" BASE="" REPOSITORY=ciab/kind-node CHECK=0
 WORK_ROOT=${CIAB_CACHE:-$HOME/.cache/ciab}/build
 REQUIRED=(kubeadm kubelet kubectl crictl kube-apiserver kube-controller-manager kube-scheduler kube-proxy etcd
-  coredns local-path-provisioner)
+  coredns local-path-provisioner kube-router)
 NODE_BINARIES=(kubeadm kubelet kubectl crictl)
 
 say() { printf '[node-image %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -120,6 +120,10 @@ done < <("$COMPONENTS/kubeadm" config images list --kubernetes-version "$kube_ve
 lpp_version=$("$COMPONENTS/local-path-provisioner" --version 2>&1 | awk '{print $NF}')
 provisioner_image="ciab/local-path-provisioner:$lpp_version"
 build_component scratch-binary.Dockerfile "$provisioner_image" local-path-provisioner
+router_version=$("$COMPONENTS/kube-router" --version 2>&1 | sed -n 's/.*\(v[0-9][0-9.]*\).*/\1/p' | head -n 1)
+[ -n "$router_version" ] || die "'$COMPONENTS/kube-router --version' prints no version"
+router_image="ciab/kube-router:$router_version"
+build_component kube-router.Dockerfile "$router_image" kube-router
 images+=("$BASE")
 
 say "saving ${#images[@]} images for the node's containerd"
@@ -131,6 +135,7 @@ say "building the node image (systemd, containerd, preload of $(du -sh "$work/co
 quiet docker build -q \
   --build-arg "BASE_IMAGE=$BASE" --build-arg "KUBE_VERSION=$kube_version" --build-arg "PAUSE_IMAGE=$pause_image" \
   --build-arg "PROVISIONER_IMAGE=$provisioner_image" --build-arg "HELPER_IMAGE=$BASE" \
+  --build-arg "KUBE_ROUTER_IMAGE=$router_image" \
   --label "org.opencontainers.image.version=$kube_version" \
   --label "org.opencontainers.image.source=ciab.claude_in_a_box kind_cluster node_image" \
   --label "io.ciab.node-image.recipe=$recipe" \
