@@ -140,6 +140,10 @@ def test_lint_and_template_are_clean(tools):
     assert lint.returncode == 0, lint.stdout + lint.stderr
     rendered = subprocess.run([tools["helm"], "template", "t", chart, "--set", "image.tag=0.1.0-lint"],
                               capture_output=True, text=True, check=True).stdout
-    kinds = sorted(d["kind"] for d in yaml.safe_load_all(rendered) if d)
+    order = [d["kind"] for d in yaml.safe_load_all(rendered) if d]
+    # Helm creates a release's objects in the order `helm template` prints them (its install order): the
+    # NetworkPolicy must exist before the StatefulSet can start a pod.
+    assert order.index("NetworkPolicy") < order.index("StatefulSet"), order
+    kinds = sorted(order)
     assert kinds == sorted(["ClusterRole", "ClusterRoleBinding", "ConfigMap", "NetworkPolicy", "Service",
                             "ServiceAccount", "StatefulSet"])
