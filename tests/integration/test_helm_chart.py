@@ -125,6 +125,7 @@ def test_upgrade_switches_tier_and_rollback_restores_it(deployed, tools):
     ({"image": {"tag": "latest"}}, "/image/tag"),
     ({"image": IMAGE, "rbac": {"tier": "admin"}}, "value must be one of 'reader', 'operator'"),
     ({"image": IMAGE, "mode": "headless"}, "/mode"),
+    ({"image": IMAGE, "permissionMode": "bypassPermissions"}, "set allowBypassPermissions=true to allow it"),
 ])
 def test_schema_refuses_bad_values(tools, tmp_path, values, message):
     (tmp_path / "values.json").write_text(json.dumps(values))

@@ -37,3 +37,16 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "ciab.hasSecret" -}}
 {{- if or .Values.credentials.existingSecret .Values.credentials.oauthToken .Values.credentials.apiKey -}}true{{- end -}}
 {{- end -}}
+
+{{/* Claude Code's layer of the tier: managed settings from the shared facts, as the workload role renders them. */}}
+{{- define "ciab.managedSettings" -}}
+{{- $facts := include "ciab.facts" . | fromYaml -}}
+{{- if and (eq .Values.permissionMode "bypassPermissions") (not .Values.allowBypassPermissions) -}}
+{{- fail "permissionMode bypassPermissions runs every tool call without approval; set allowBypassPermissions=true to allow it" -}}
+{{- end -}}
+{{- $perms := deepCopy $facts.claude_reader_permissions -}}
+{{- if eq .Values.rbac.tier "operator" }}{{ $perms = merge $perms (deepCopy $facts.claude_operator_extra_permissions) }}{{ end -}}
+{{- if not .Values.allowBypassPermissions }}{{ $_ := set $perms "disableBypassPermissionsMode" "disable" }}{{ end -}}
+{{- $settings := merge (dict "permissions" $perms) (deepCopy $facts.claude_managed_settings) -}}
+{{- toPrettyJson $settings -}}
+{{- end -}}
