@@ -56,12 +56,15 @@ config_json="$CLAUDE_CONFIG_DIR/.claude.json"
 [ -s "$config_json" ] || echo '{}' >"$config_json"
 tmp=$(mktemp "$CLAUDE_CONFIG_DIR/.claude.json.XXXXXX")
 # Remote Control takes no --mcp-config, so the server is also registered at user scope (which needs no
-# per-project approval); the other modes pass the file with --strict-mcp-config.
+# per-project approval); the other modes pass the file with --strict-mcp-config. The deploy's servers replace
+# whatever the volume holds, at user and project scope: an MCP server the agent added to its own config does not
+# come back after a restart.
 if ! jq --arg ws "$workspace" --slurpfile mcp "$mcp_config" '
       .hasCompletedOnboarding = true
     | .projects[$ws].hasTrustDialogAccepted = true
     | .projects[$ws].hasCompletedProjectOnboarding = true
-    | .mcpServers = ((.mcpServers // {}) + $mcp[0].mcpServers)' "$config_json" >"$tmp"; then
+    | .projects |= with_entries(.value |= del(.mcpServers))
+    | .mcpServers = $mcp[0].mcpServers' "$config_json" >"$tmp"; then
   rm -f "$tmp"
   die "$EX_CONFIG" "$config_json is not valid JSON; fix or remove it (the login is in .credentials.json beside it)"
 fi

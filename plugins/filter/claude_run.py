@@ -91,7 +91,8 @@ def claude_run(output):
         if not isinstance(event, dict):
             other.append(line)
             continue
-        content = (event.get("message") or {}).get("content")
+        message = event.get("message")
+        content = message.get("content") if isinstance(message, dict) else None
         if event.get("type") == "assistant" and isinstance(content, list):
             for block in content:
                 if isinstance(block, dict) and block.get("type") == "tool_use":

@@ -31,6 +31,9 @@ def lines(*events):
      {"finished": False, "answer": "", "is_error": True, "num_turns": 0,
       "calls": [("Bash", None, None), ("mcp__kubernetes__pods_delete", None, None)]}),
     ([], {"finished": False, "answer": "", "is_error": True, "num_turns": 0, "calls": []}),
+    (lines({"type": "system", "message": "a plain string"}, {"type": "user", "message": {"content": "the prompt"}},
+           {"type": "assistant", "message": {"content": ["not a block"]}}, FINAL),
+     {"finished": True, "answer": "One pod.", "is_error": False, "num_turns": 2, "calls": []}),
     (["not json", "[1, 2]", ""] + lines(FINAL),
      {"finished": True, "answer": "One pod.", "is_error": False, "num_turns": 2, "calls": []}),
 ])

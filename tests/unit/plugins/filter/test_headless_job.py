@@ -56,9 +56,11 @@ def test_only_what_a_one_shot_run_needs_changes():
 
 
 def test_extra_env_replaces_the_agents_value():
-    job = headless_job(sts(), "j", "q", extra_env={"CLAUDE_PERMISSION_MODE": "plan"})
+    agent = sts()
+    agent["spec"]["template"]["spec"]["containers"][0]["env"].append({"name": "HTTPS_PROXY", "value": "http://a:1"})
+    job = headless_job(agent, "j", "q", extra_env={"HTTPS_PROXY": "http://b:2"})
     env = job["spec"]["template"]["spec"]["containers"][0]["env"]
-    assert [e["value"] for e in env if e["name"] == "CLAUDE_PERMISSION_MODE"] == ["plan"]
+    assert [e["value"] for e in env if e["name"] == "HTTPS_PROXY"] == ["http://b:2"]
 
 
 def test_the_statefulset_is_not_changed():
