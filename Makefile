@@ -86,12 +86,14 @@ molecule-image: venv engine mirror ## Molecule scenario "image": offline build, 
 
 .PHONY: molecule-k8s
 molecule-k8s: venv testbed-tools ## Molecule scenario "k8s": RBAC, workload, NetworkPolicy on the test bed
+	@export PATH="$$($(BIN)/python tests/harness/gobuild.py helm 2>/dev/null | tr '\n' ':')$$PATH"; \
 	$(BIN)/molecule test -s k8s && $(BIN)/python tests/harness/scenarios.py record k8s passed \
 	  || { $(BIN)/python tests/harness/scenarios.py record k8s failed; exit 1; }
 
 .PHONY: integration
 integration: venv engine mirror testbed-tools ## integration tests: fleet rollout (3 test-bed clusters, registry), Compose, Helm chart and parity
 	$(BIN)/python tests/harness/gobuild.py registry >/dev/null
+	@export PATH="$$($(BIN)/python tests/harness/gobuild.py helm 2>/dev/null | tr '\n' ':')$$PATH"; \
 	$(BIN)/pytest -q tests/integration
 
 .PHONY: node-components
@@ -101,7 +103,7 @@ node-components: venv ## compile the KIND node image's binaries from Go modules;
 .PHONY: molecule-default
 molecule-default: venv engine mirror ## Molecule scenario "default": site.yml on KIND (node image pulled, or built offline)
 	@source=$$($(BIN)/python tests/harness/scenarios.py kind-node-source); \
-	export PATH="$$($(BIN)/python tests/harness/gobuild.py kubernetes kind 2>/dev/null | tr '\n' ':')$$PATH"; \
+	export PATH="$$($(BIN)/python tests/harness/gobuild.py kubernetes kind helm 2>/dev/null | tr '\n' ':')$$PATH"; \
 	if [ "$$source" = build ]; then \
 	  export CIAB_KIND_NODE_SOURCE=build CIAB_NODE_COMPONENTS=$$($(BIN)/python tests/harness/node_components.py); \
 	fi; \

@@ -5,7 +5,7 @@
 
 {{- define "ciab.labels" -}}
 {{- $facts := include "ciab.facts" . | fromYaml -}}
-{{- $labels := merge (dict "app.kubernetes.io/managed-by" .Release.Service "app.kubernetes.io/instance" .Release.Name
+{{- $labels := merge (dict "app.kubernetes.io/managed-by" (.Values.managedBy | default .Release.Service) "app.kubernetes.io/instance" .Release.Name
       "helm.sh/chart" (printf "%s-%s" .Chart.Name .Chart.Version)) $facts.labels -}}
 {{- toYaml $labels -}}
 {{- end -}}
