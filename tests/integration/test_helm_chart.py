@@ -94,7 +94,9 @@ def test_chart_and_roles_make_the_same_objects(deployed, tools):
         objs = {side: normalise(get(tools, deployed[side], kind, "claude-agent", "claude"),
                                 api_endpoint(tools, deployed[side])) for side in ("roles", "chart")}
         assert objs["roles"] == objs["chart"], f"{kind} differs:\n{yaml.safe_dump(objs)}"
-    for kind, name in (("clusterrole", "claude-agent-reader"), ("clusterrolebinding", "claude-agent-reader")):
+    for kind, name in (("clusterrole", "claude-agent-claude-reader"), ("clusterrolebinding", "claude-agent-claude-reader"),
+                       ("validatingadmissionpolicy", "claude-agent-claude-guard"),
+                       ("validatingadmissionpolicybinding", "claude-agent-claude-guard")):
         objs = {side: normalise(get(tools, deployed[side], kind, name), None) for side in ("roles", "chart")}
         assert objs["roles"] == objs["chart"], f"{kind} differs:\n{yaml.safe_dump(objs)}"
 
@@ -110,17 +112,22 @@ def test_shared_labels_on_both(deployed, tools):
 
 def test_upgrade_switches_tier_and_rollback_restores_it(deployed, tools):
     kc = deployed["chart"]
-    rc, out = helm_release(tools, kc, {"image": IMAGE, "rbac": {"tier": "operator"}})
+    rc, out = helm_release(tools, kc, {"image": IMAGE, "rbac": {"tier": "operator", "operatorNamespaces": ["default"]}})
     assert rc == 0, out[-3000:]
+    # reads stay cluster-wide; the operator's writes are bound in the namespace it was given only
     bindings = kubectl(tools, kc, "get", "clusterrolebindings", "-l", "app.kubernetes.io/managed-by=Helm", "-o", "name")
-    assert bindings.split() == ["clusterrolebinding.rbac.authorization.k8s.io/claude-agent-operator"]
+    assert bindings.split() == ["clusterrolebinding.rbac.authorization.k8s.io/claude-agent-claude-reader"]
+    bindings = kubectl(tools, kc, "get", "rolebindings", "-A", "-l", "app.kubernetes.io/managed-by=Helm",
+                       "-o", "jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name} {end}")
+    assert bindings.split() == ["default/claude-agent-claude-operator"]
     cm = get(tools, kc, "configmap", "claude-agent", "claude")
     assert "--read-only" not in cm["data"]["mcp.json"]
     proc = subprocess.run([tools["helm"], "--kubeconfig", kc, "rollback", "claude-agent", "1", "-n", "claude", "--wait"],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    bindings = kubectl(tools, kc, "get", "clusterrolebindings", "-l", "app.kubernetes.io/managed-by=Helm", "-o", "name")
-    assert bindings.split() == ["clusterrolebinding.rbac.authorization.k8s.io/claude-agent-reader"]
+    bindings = kubectl(tools, kc, "get", "clusterrolebindings,rolebindings", "-A", "-l", "app.kubernetes.io/managed-by=Helm",
+                       "-o", "name")
+    assert bindings.split() == ["clusterrolebinding.rbac.authorization.k8s.io/claude-agent-claude-reader"]
     assert "--read-only" in get(tools, kc, "configmap", "claude-agent", "claude")["data"]["mcp.json"]
 
 
@@ -129,10 +136,14 @@ def test_upgrade_switches_tier_and_rollback_restores_it(deployed, tools):
     ({"image": IMAGE, "rbac": {"tier": "admin"}}, "value must be one of 'reader', 'operator'"),
     ({"image": IMAGE, "mode": "headless"}, "/mode"),
     ({"image": IMAGE, "permissionMode": "bypassPermissions"}, "set allowBypassPermissions=true to allow it"),
+    ({"image": IMAGE, "rbac": {"tier": "operator"}}, "rbac.tier operator needs rbac.operatorNamespaces"),
+    ({"image": IMAGE, "rbac": {"tier": "operator", "operatorNamespaces": ["shop", "kube-system"]}},
+     "the agent never changes namespace kube-system"),
+    ({"image": IMAGE, "rbac": {"tier": "operator", "operatorNamespaces": ["t-ns"]}}, "the agent never changes namespace t-ns"),
 ])
 def test_schema_refuses_bad_values(tools, tmp_path, values, message):
     (tmp_path / "values.json").write_text(json.dumps(values))
-    proc = subprocess.run([tools["helm"], "template", "t", str(REPO / "charts/claude-in-a-box"), "-f",
+    proc = subprocess.run([tools["helm"], "template", "t", str(REPO / "charts/claude-in-a-box"), "-n", "t-ns", "-f",
                            str(tmp_path / "values.json")], capture_output=True, text=True)
     assert proc.returncode != 0 and message in proc.stderr, proc.stderr
 
@@ -150,4 +161,5 @@ def test_lint_and_template_are_clean(tools):
     assert order.index("NetworkPolicy") < order.index("StatefulSet"), order
     kinds = sorted(order)
     assert kinds == sorted(["ClusterRole", "ClusterRoleBinding", "ConfigMap", "NetworkPolicy", "Service",
-                            "ServiceAccount", "StatefulSet"])
+                            "ServiceAccount", "StatefulSet", "ValidatingAdmissionPolicy",
+                            "ValidatingAdmissionPolicyBinding"])

@@ -50,3 +50,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- $settings := merge (dict "permissions" $perms) (deepCopy $facts.claude_managed_settings) -}}
 {{- toPrettyJson $settings -}}
 {{- end -}}
+
+{{/* Cluster-wide names and the RBAC labels carry the agent's namespace, so instances never collide. */}}
+{{- define "ciab.rbacPrefix" -}}
+{{- printf "%s-%s" .Values.name .Release.Namespace -}}
+{{- end -}}
+
+{{- define "ciab.rbacLabels" -}}
+{{- include "ciab.labels" . }}
+ciab.io/tier: {{ .Values.rbac.tier }}
+ciab.io/agent-namespace: {{ .Release.Namespace }}
+{{- end -}}
