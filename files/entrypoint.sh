@@ -20,6 +20,12 @@ credential_timeout=${CLAUDE_CREDENTIAL_TIMEOUT:-0}
 pod_name=${CIAB_POD_NAME:-claude-agent-0}
 namespace=${CIAB_NAMESPACE:-claude}
 
+# Claude keeps its credential variables for its own requests but strips them from every process it starts (Bash,
+# hooks, MCP servers), so a command the agent runs cannot print them. CLAUDE_CODE_SUBPROCESS_ENV_SCRUB=0 turns this off.
+export CLAUDE_CODE_SUBPROCESS_ENV_SCRUB=${CLAUDE_CODE_SUBPROCESS_ENV_SCRUB:-1}
+# The login and Claude's state are the claude user's alone.
+umask 077
+
 log() { printf 'ciab: %s\n' "$*" >&2; }
 state() { printf '%s\n' "$1" >"$state_dir/state"; }
 die() { local code=$1; shift; log "$*"; state "failed"; exit "$code"; }
@@ -117,6 +123,8 @@ if [ "$mode" != interactive ] && ! usable_credential; then
   trap - TERM INT
   log "credential found"
 fi
+# a login written by another tool (or restored from a backup) may be group- or world-readable
+if [ -e "$credentials_file" ]; then chmod 600 "$credentials_file"; fi
 
 # --- run -----------------------------------------------------------------------------------------------
 cd "$workspace"
@@ -141,11 +149,13 @@ case "$mode" in
     fi
     [ -n "$prompt" ] || die "$EX_USAGE" "headless mode needs a prompt: set CLAUDE_PROMPT or CLAUDE_PROMPT_FILE"
     # stream-json in print mode is refused without --verbose.
-    cmd=(claude -p "$prompt" --output-format stream-json --verbose --mcp-config "$mcp_config" --strict-mcp-config
+    cmd=(claude -p --output-format stream-json --verbose --mcp-config "$mcp_config" --strict-mcp-config
          --permission-mode "$permission_mode")
     ;;
 esac
 if [ -n "$settings" ]; then cmd+=(--settings "$settings"); fi
+# The prompt goes last, after --: a prompt such as "--help" or "--dangerously-skip-permissions" stays a prompt.
+if [ "$mode" = headless ]; then cmd+=(-- "$prompt"); fi
 
 state "running"
 log "mode $mode: exec ${cmd[0]} ${cmd[1]:-}"

@@ -37,6 +37,17 @@ options:
     description: More environment variables (name to value).
     type: dict
     default: {}
+  credentials_secret:
+    description:
+      - Secret holding the headless credentials; the run gets C(credential_keys) from it as variables. The agent's
+        own pod does not carry them in every mode, so they are never taken from its template.
+    type: str
+    default: ""
+  credential_keys:
+    description: Keys of C(credentials_secret) to expose (C(CLAUDE_CODE_OAUTH_TOKEN), C(ANTHROPIC_API_KEY)).
+    type: list
+    elements: str
+    default: []
   timeout:
     description: C(activeDeadlineSeconds).
     type: int
@@ -60,12 +71,15 @@ _value:
 import copy
 
 # The agent's own variables that a one-shot run replaces.
-REPLACED = ("CLAUDE_MODE", "CLAUDE_PROMPT", "CLAUDE_PROMPT_FILE", "ANTHROPIC_MODEL", "CLAUDE_CREDENTIAL_TIMEOUT")
+REPLACED = ("CLAUDE_MODE", "CLAUDE_PROMPT", "CLAUDE_PROMPT_FILE", "ANTHROPIC_MODEL", "CLAUDE_CREDENTIAL_TIMEOUT",
+            "CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY")
+CREDENTIALS = ("CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY")
 # A run without a usable credential stops soon instead of waiting for a login nobody will make.
 CREDENTIAL_TIMEOUT = "10"
 
 
-def headless_job(sts, name, prompt, model="", extra_env=None, timeout=600, ttl=600):
+def headless_job(sts, name, prompt, model="", extra_env=None, timeout=600, ttl=600, credentials_secret="",
+                 credential_keys=None):
     template = copy.deepcopy(sts["spec"]["template"])
     spec = template["spec"]
     container = spec["containers"][0]
@@ -77,6 +91,9 @@ def headless_job(sts, name, prompt, model="", extra_env=None, timeout=600, ttl=6
             {"name": "CLAUDE_CREDENTIAL_TIMEOUT", "value": CREDENTIAL_TIMEOUT}]
     if model:
         env.append({"name": "ANTHROPIC_MODEL", "value": model})
+    if credentials_secret:
+        env += [{"name": key, "valueFrom": {"secretKeyRef": {"name": credentials_secret, "key": key}}}
+                for key in CREDENTIALS if key in (credential_keys or []) and key not in extra]
     env += [{"name": k, "value": str(v)} for k, v in sorted(extra.items())]
     container["env"] = env
     # The login volume belongs to the agent's pod (ReadWriteOnce): the run gets a scratch config directory.

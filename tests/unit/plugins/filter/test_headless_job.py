@@ -35,8 +35,20 @@ def test_the_run_keeps_the_agents_identity(interactive):
     assert {"name": "config", "configMap": {"name": "claude-agent"}} in pod["volumes"]
     # the NetworkPolicy selects the agent by these labels
     assert LABELS.items() <= job["spec"]["template"]["metadata"]["labels"].items()
-    secret_refs = [e for e in container["env"] if "valueFrom" in e]
-    assert secret_refs == [sts()["spec"]["template"]["spec"]["containers"][0]["env"][2]]
+    # credentials come from the Secret named, never from the agent's template (which has them in interactive only)
+    assert [e for e in container["env"] if "valueFrom" in e] == []
+
+
+@pytest.mark.parametrize("keys, expected", [
+    (["CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY"], ["CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY"]),
+    (["ANTHROPIC_API_KEY", "OTHER"], ["ANTHROPIC_API_KEY"]),
+    ([], []),
+])
+def test_the_run_gets_the_credentials_the_secret_holds(keys, expected):
+    job = headless_job(sts(), "j", "q", credentials_secret="creds", credential_keys=keys)
+    refs = [e for e in job["spec"]["template"]["spec"]["containers"][0]["env"] if "valueFrom" in e]
+    assert [r["name"] for r in refs] == expected
+    assert all(r["valueFrom"]["secretKeyRef"] == {"name": "creds", "key": r["name"]} for r in refs)
 
 
 def test_only_what_a_one_shot_run_needs_changes():
