@@ -20,9 +20,6 @@ credential_timeout=${CLAUDE_CREDENTIAL_TIMEOUT:-0}
 pod_name=${CIAB_POD_NAME:-claude-agent-0}
 namespace=${CIAB_NAMESPACE:-claude}
 
-# Claude keeps its credential variables for its own requests but strips them from every process it starts (Bash,
-# hooks, MCP servers), so a command the agent runs cannot print them. CLAUDE_CODE_SUBPROCESS_ENV_SCRUB=0 turns this off.
-export CLAUDE_CODE_SUBPROCESS_ENV_SCRUB=${CLAUDE_CODE_SUBPROCESS_ENV_SCRUB:-1}
 # The login and Claude's state are the claude user's alone.
 umask 077
 

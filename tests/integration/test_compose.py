@@ -30,7 +30,9 @@ def compose(state, tmp, *extra):
     return playbook("playbooks/compose.yml", "-e", f"@{REPO}/tests/harness/group_vars/all.yml",
                     "-e", json.dumps({"compose_project_name": PROJECT, "compose_project_dir": str(tmp),
                                       "compose_mode": "interactive", "compose_state": state,
-                                      "compose_oauth_token": "sk-ant-oat01-compose-test-not-real"}), *extra)
+                                      "compose_oauth_token": "sk-ant-oat01-compose-test-not-real",
+                                      # quotes and ${} must reach the container literally (claude.env is read raw)
+                                      "compose_extra_env": {"CIAB_LITERAL": "'${HOME}' \"x\""}}), *extra)
 
 
 def docker(*args):
@@ -85,3 +87,30 @@ def test_down_keeps_the_volume_and_up_finds_it(project):
     rc, out = compose("present", project)
     assert rc == 0, out[-2000:]
     assert docker("exec", CONTAINER, "cat", "/home/claude/.claude/marker").stdout.strip() == "kept"
+
+
+@pytest.mark.parametrize("hostile, message", [
+    ({"compose_oauth_token": "sk-ant-oat01-x\nANTHROPIC_BASE_URL=http://attacker.invalid"},
+     "may not hold a line break or NUL (it would start a line of its own in claude.env): compose_oauth_token"),
+    ({"compose_extra_env": {"HTTPS_PROXY": "http://p:3128\rCLAUDE_MODE=headless"}},
+     "compose_extra_env.HTTPS_PROXY"),
+    ({"compose_extra_env": {"X=1\nCLAUDE_MODE": "headless"}}, "must be shell variable names"),
+    ({"compose_extra_env": {"--help": "1"}}, "must be shell variable names"),
+    ({"compose_image": "ciab/claude-in-a-box:1\nservices: {}"}, "is not an image reference"),
+])
+def test_hostile_values_are_refused_before_anything_is_written(tmp_path, hostile, message):
+    values = {"compose_project_name": PROJECT + "-hostile", "compose_project_dir": str(tmp_path / "p"),
+              "compose_image": "ciab/claude-in-a-box:0.1.0-hostile", **hostile}
+    rc, out = playbook("playbooks/compose.yml", "--skip-tags", "image", "-e", json.dumps(values))
+    assert rc != 0 and message in out, out[-2000:]
+    # nothing was written, and no credential was printed
+    assert not (tmp_path / "p").exists()
+    assert "sk-ant-oat01-x" not in out
+
+
+def test_env_file_values_are_literal(project):
+    """claude.env is read raw: quotes and ${...} in a value reach the container as written."""
+    env = docker("inspect", CONTAINER, "--format", "{{json .Config.Env}}")
+    assert env.returncode == 0, env.stderr
+    assert "CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat01-compose-test-not-real" in json.loads(env.stdout)
+    assert "CIAB_LITERAL='${HOME}' \"x\"" in json.loads(env.stdout)

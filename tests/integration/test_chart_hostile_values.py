@@ -1,0 +1,130 @@
+"""Hostile values into every string input of the chart (the one source of every object the roles apply too):
+newlines, quotes, YAML and JSON fragments, option-like and template-like text. Each render is either refused, or
+inert: the same objects, kinds and names as a benign value gives, with the value found verbatim where it belongs."""
+import json
+import subprocess
+
+import pytest
+import yaml
+
+from conftest import REPO, harness
+
+pytestmark = pytest.mark.integration
+CHART = str(REPO / "charts/claude-in-a-box")
+BASE = {"image": {"repository": "ciab/claude-in-a-box", "tag": "0.1.0-hostile"},
+        "credentials": {"existingSecret": "creds"}, "networkPolicy": {"apiServer": {"addresses": ["10.0.0.1"], "ports": [6443]}}}
+HOSTILE = [
+    "x\nkind: Secret",
+    "x\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: planted}",
+    'a"b\'c',
+    "--help",
+    "{{ .Release.Name }}",
+    "x: y",
+    '{"json": "fragment"}',
+    "- item",
+    "${HOME}",
+]
+# where each input goes: a path into the values
+STRING_INPUTS = [
+    ("remoteControl", "name"),
+    ("image", "repository"),
+    ("image", "tag"),
+    ("credentials", "existingSecret"),
+    ("persistence", "storageClass"),
+    ("serviceAccount", "name"),
+    ("extraEnv", "CIAB_HOSTILE"),
+    ("settings", "model"),
+]
+
+
+@pytest.fixture(scope="module")
+def helm():
+    return harness("gobuild.py", "helm").splitlines()[-1] + "/helm"
+
+
+def render(helm, values, namespace="claude"):
+    proc = subprocess.run([helm, "template", "claude-agent", CHART, "-n", namespace, "-f", "-"],
+                          input=json.dumps(values), capture_output=True, text=True)
+    objects = [d for d in yaml.safe_load_all(proc.stdout) if d] if proc.returncode == 0 else None
+    return proc.returncode, objects, proc.stderr
+
+
+def with_value(path, value):
+    values = json.loads(json.dumps(BASE))
+    node = values
+    for key in path[:-1]:
+        node = node.setdefault(key, {})
+    node[path[-1]] = value
+    return values
+
+
+def leaves(obj):
+    """Every string in the objects, JSON documents in ConfigMap data opened up."""
+    if isinstance(obj, dict):
+        for value in obj.values():
+            yield from leaves(value)
+    elif isinstance(obj, list):
+        for value in obj:
+            yield from leaves(value)
+    elif isinstance(obj, str):
+        yield obj
+        if obj.lstrip().startswith("{"):
+            try:
+                yield from leaves(json.loads(obj))
+            except ValueError:
+                pass
+
+
+def identity(objects):
+    return sorted((o["kind"], o["metadata"]["name"], o["metadata"].get("namespace", "")) for o in objects)
+
+
+@pytest.mark.parametrize("path", STRING_INPUTS, ids=".".join)
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_hostile_string_is_refused_or_inert(helm, path, hostile):
+    rc, benign, err = render(helm, with_value(path, "benign-value"))
+    assert rc == 0, err
+    rc, objects, err = render(helm, with_value(path, hostile))
+    if rc != 0:
+        assert "Error" in err  # refused, naming why (schema or the chart's own checks)
+        return
+    # inert: nothing added, removed or renamed, and the value is where it belongs, whole
+    assert identity(objects) == identity(benign)
+    assert hostile in set(leaves(objects)), f"{'.'.join(path)}={hostile!r} was not rendered verbatim"
+    assert not any(o["kind"] == "Secret" for o in objects)
+
+
+@pytest.mark.parametrize("field, hostile", [
+    ("name", "claude-agent\nkind: Secret"),
+    ("persistence", {"size": "1Gi\nkind: Secret"}),
+    ("extraEnv", {"A\nkind: Secret": "1"}),
+    ("extraEnv", {"--help": "1"}),
+    ("managedBy", "ansible\nx: y"),
+    ("mode", "headless"),
+    ("permissionMode", "bypassPermissions\n"),
+])
+def test_names_and_choices_refuse_anything_else(helm, field, hostile):
+    rc, _, err = render(helm, dict(BASE, **{field: hostile}))
+    assert rc != 0 and (f"at '/{field}" in err or "invalid propertyName" in err), err
+
+
+@pytest.mark.parametrize("values", [
+    {"rbac": {"tier": "operator", "operatorNamespaces": ["shop\nkind: Secret"]}},
+    {"rbac": {"namespaced": True, "namespaces": ["--help"]}},
+    {"rbac": {"tier": "operator", "operatorNamespaces": ["x\") || true || (\""]}},
+])
+def test_namespaces_reaching_rbac_and_the_policy_must_be_names(helm, values):
+    rc, _, err = render(helm, dict(BASE, **values))
+    assert rc != 0 and "/rbac/" in err, err
+
+
+def test_the_policy_quotes_what_it_puts_into_cel(helm):
+    """The agent's namespace and ServiceAccount become CEL string literals: both must be DNS names (a hostile
+    ServiceAccount name is refused), and they go in JSON-quoted."""
+    rc, _, err = render(helm, dict(BASE, serviceAccount={"name": "sa' || true || '"}))
+    assert rc != 0 and "at '/serviceAccount/name'" in err, err
+    rc, objects, err = render(helm, dict(BASE, serviceAccount={"name": "agent.sa"}), namespace="ops-1")
+    assert rc == 0, err
+    policy = next(o for o in objects if o["kind"] == "ValidatingAdmissionPolicy")
+    expression = policy["spec"]["matchConditions"][0]["expression"]
+    assert expression == "request.userInfo.username == " + json.dumps("system:serviceaccount:ops-1:agent.sa")
