@@ -163,3 +163,20 @@ def test_lint_and_template_are_clean(tools):
     assert kinds == sorted(["ClusterRole", "ClusterRoleBinding", "ConfigMap", "NetworkPolicy", "Service",
                             "ServiceAccount", "StatefulSet", "ValidatingAdmissionPolicy",
                             "ValidatingAdmissionPolicyBinding"])
+
+
+@pytest.mark.parametrize("tier, extra", [("reader", {}), ("operator", {"operatorNamespaces": ["shop"]})])
+def test_the_image_bakes_the_same_guardrails_the_chart_mounts(tools, tier, extra):
+    """The one thing the chart does not render: the reader tier's managed settings the image role bakes into the
+    image (managed_settings filter). Both come from files/kubernetes.yml; this checks they agree, tier by tier."""
+    import sys
+    sys.path.insert(0, str(REPO / ".collections"))
+    from ansible_collections.ciab.claude_in_a_box.plugins.filter.managed_settings import managed_settings
+
+    rendered = subprocess.run([tools["helm"], "template", "t", str(REPO / "charts/claude-in-a-box"), "-f", "-",
+                               "--show-only", "templates/configmap.yaml"],
+                              input=json.dumps({"image": IMAGE, "rbac": {"tier": tier, **extra}}),
+                              capture_output=True, text=True, check=True).stdout
+    chart = json.loads(yaml.safe_load(rendered)["data"]["managed-settings.json"])
+    facts = yaml.safe_load((REPO / "files" / "kubernetes.yml").read_text())
+    assert chart == managed_settings(facts, tier=tier)
