@@ -12,6 +12,7 @@ from conftest import REPO, harness
 pytestmark = pytest.mark.integration
 CHART = str(REPO / "charts/claude-in-a-box")
 BASE = {"image": {"repository": "ciab/claude-in-a-box", "tag": "0.1.0-hostile"},
+        "egress": {"proxy": {"image": {"repository": "ciab/egress-proxy", "tag": "0.1.0-hostile"}}},
         "credentials": {"existingSecret": "creds"}, "networkPolicy": {"apiServer": {"addresses": ["10.0.0.1"], "ports": [6443]}}}
 HOSTILE = [
     "x\nkind: Secret",
@@ -128,3 +129,29 @@ def test_the_policy_quotes_what_it_puts_into_cel(helm):
     policy = next(o for o in objects if o["kind"] == "ValidatingAdmissionPolicy")
     expression = policy["spec"]["matchConditions"][0]["expression"]
     assert expression == "request.userInfo.username == " + json.dumps("system:serviceaccount:ops-1:agent.sa")
+
+
+@pytest.mark.parametrize("hosts", [
+    ["api.anthropic.com\nhttp_access allow all"],
+    ["api.anthropic.com all"],
+    ["-n"],
+    ['"quoted.example"'],
+    ["*.example.com"],
+])
+def test_the_allowlist_takes_host_names_only(helm, hosts):
+    """Host names go into squid.conf: anything but a name (a line break, a second word, an option) is refused."""
+    values = json.loads(json.dumps(BASE))
+    values["egress"]["extraHosts"] = hosts
+    rc, _, err = render(helm, values)
+    assert rc != 0 and "at '/egress/extraHosts/0'" in err, err
+
+
+def test_the_allowlist_renders_one_acl_line(helm):
+    values = json.loads(json.dumps(BASE))
+    values["egress"]["extraHosts"] = [".example.org", "model.test"]
+    rc, objects, err = render(helm, values)
+    assert rc == 0, err
+    squid = next(o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"].endswith("-egress"))
+    acl = [line for line in squid["data"]["squid.conf"].splitlines() if "dstdomain" in line]
+    assert acl == ["acl allowed_hosts dstdomain -n api.anthropic.com claude.ai platform.claude.com console.anthropic.com "
+                   "statsig.anthropic.com .example.org model.test"]

@@ -11,8 +11,11 @@ from conftest import REPO, harness, playbook
 
 pytestmark = pytest.mark.integration
 IMAGE = {"repository": "ciab/claude-in-a-box", "tag": "0.1.0-parity"}
+PROXY = {"proxy": {"image": {"repository": "ciab/egress-proxy", "tag": "0.1.0-parity"}}}
 NAMESPACED = [("v1", "ServiceAccount"), ("v1", "ConfigMap"), ("v1", "Service"), ("apps/v1", "StatefulSet"),
               ("networking.k8s.io/v1", "NetworkPolicy")]
+# the egress proxy, named <name>-egress
+PROXY_OBJECTS = [("v1", "ConfigMap"), ("v1", "Service"), ("apps/v1", "Deployment"), ("networking.k8s.io/v1", "NetworkPolicy")]
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +54,8 @@ def normalise(obj, api_endpoint):
     obj.pop("status", None)
     spec = obj.get("spec", {})
     spec.pop("selector", None)
+    spec.pop("clusterIP", None)  # allocated by each cluster
+    spec.pop("clusterIPs", None)
     spec.pop("podSelector", None)
     if "template" in spec:
         spec["template"]["metadata"] = {}
@@ -59,7 +64,7 @@ def normalise(obj, api_endpoint):
         claim.pop("status", None)
     if obj["kind"] == "ConfigMap":
         obj["data"] = {k: json.loads(v) if k.endswith(".json") else v for k, v in obj["data"].items()}
-    if obj["kind"] == "NetworkPolicy":
+    if obj["kind"] == "NetworkPolicy" and api_endpoint is not None:
         # each test-bed cluster has its own API server port: check it, then compare the rest
         rule = spec["egress"][2]
         assert rule == api_endpoint, (rule, api_endpoint)
@@ -78,13 +83,14 @@ def api_endpoint(tools, kubeconfig):
 @pytest.fixture(scope="module")
 def deployed(clusters, tools):
     rc, out = playbook("playbooks/deploy.yml", "-e", f"ciab_kubeconfig={clusters['roles']}",
-                       "-e", f"workload_image={IMAGE['repository']}:{IMAGE['tag']}")
+                       "-e", f"workload_image={IMAGE['repository']}:{IMAGE['tag']}",
+                       "-e", f"network_policy_proxy_image=ciab/egress-proxy:{IMAGE['tag']}")
     assert rc == 0, out[-3000:]
     # a fresh release: kubernetes.core.helm skips an upgrade whose chart version and values are unchanged, which
     # would compare a stale release against the chart as it is now
     subprocess.run([tools["helm"], "--kubeconfig", clusters["chart"], "uninstall", "claude-agent", "-n", "claude",
                     "--wait", "--ignore-not-found"], capture_output=True, text=True, check=True)
-    rc, out = helm_release(tools, clusters["chart"], {"image": IMAGE})
+    rc, out = helm_release(tools, clusters["chart"], {"image": IMAGE, "egress": PROXY})
     assert rc == 0, out[-3000:]
     return clusters
 
@@ -93,6 +99,10 @@ def test_chart_and_roles_make_the_same_objects(deployed, tools):
     for api, kind in NAMESPACED:
         objs = {side: normalise(get(tools, deployed[side], kind, "claude-agent", "claude"),
                                 api_endpoint(tools, deployed[side])) for side in ("roles", "chart")}
+        assert objs["roles"] == objs["chart"], f"{kind} differs:\n{yaml.safe_dump(objs)}"
+    for api, kind in PROXY_OBJECTS:
+        objs = {side: normalise(get(tools, deployed[side], kind, "claude-agent-egress", "claude"), None)
+                for side in ("roles", "chart")}
         assert objs["roles"] == objs["chart"], f"{kind} differs:\n{yaml.safe_dump(objs)}"
     for kind, name in (("clusterrole", "claude-agent-claude-reader"), ("clusterrolebinding", "claude-agent-claude-reader"),
                        ("validatingadmissionpolicy", "claude-agent-claude-guard"),
@@ -112,7 +122,7 @@ def test_shared_labels_on_both(deployed, tools):
 
 def test_upgrade_switches_tier_and_rollback_restores_it(deployed, tools):
     kc = deployed["chart"]
-    rc, out = helm_release(tools, kc, {"image": IMAGE, "rbac": {"tier": "operator", "operatorNamespaces": ["default"]}})
+    rc, out = helm_release(tools, kc, {"image": IMAGE, "egress": PROXY, "rbac": {"tier": "operator", "operatorNamespaces": ["default"]}})
     assert rc == 0, out[-3000:]
     # reads stay cluster-wide; the operator's writes are bound in the namespace it was given only
     bindings = kubectl(tools, kc, "get", "clusterrolebindings", "-l", "app.kubernetes.io/managed-by=Helm", "-o", "name")
@@ -133,13 +143,13 @@ def test_upgrade_switches_tier_and_rollback_restores_it(deployed, tools):
 
 @pytest.mark.parametrize("values,message", [
     ({"image": {"tag": "latest"}}, "/image/tag"),
-    ({"image": IMAGE, "rbac": {"tier": "admin"}}, "value must be one of 'reader', 'operator'"),
-    ({"image": IMAGE, "mode": "headless"}, "/mode"),
-    ({"image": IMAGE, "permissionMode": "bypassPermissions"}, "set allowBypassPermissions=true to allow it"),
-    ({"image": IMAGE, "rbac": {"tier": "operator"}}, "rbac.tier operator needs rbac.operatorNamespaces"),
-    ({"image": IMAGE, "rbac": {"tier": "operator", "operatorNamespaces": ["shop", "kube-system"]}},
+    ({"image": IMAGE, "egress": PROXY, "rbac": {"tier": "admin"}}, "value must be one of 'reader', 'operator'"),
+    ({"image": IMAGE, "egress": PROXY, "mode": "headless"}, "/mode"),
+    ({"image": IMAGE, "egress": PROXY, "permissionMode": "bypassPermissions"}, "set allowBypassPermissions=true to allow it"),
+    ({"image": IMAGE, "egress": PROXY, "rbac": {"tier": "operator"}}, "rbac.tier operator needs rbac.operatorNamespaces"),
+    ({"image": IMAGE, "egress": PROXY, "rbac": {"tier": "operator", "operatorNamespaces": ["shop", "kube-system"]}},
      "the agent never changes namespace kube-system"),
-    ({"image": IMAGE, "rbac": {"tier": "operator", "operatorNamespaces": ["t-ns"]}}, "the agent never changes namespace t-ns"),
+    ({"image": IMAGE, "egress": PROXY, "rbac": {"tier": "operator", "operatorNamespaces": ["t-ns"]}}, "the agent never changes namespace t-ns"),
 ])
 def test_schema_refuses_bad_values(tools, tmp_path, values, message):
     (tmp_path / "values.json").write_text(json.dumps(values))
@@ -150,10 +160,12 @@ def test_schema_refuses_bad_values(tools, tmp_path, values, message):
 
 def test_lint_and_template_are_clean(tools):
     chart = str(REPO / "charts/claude-in-a-box")
-    lint = subprocess.run([tools["helm"], "lint", "--strict", chart, "--set", "image.tag=0.1.0-lint"],
+    lint = subprocess.run([tools["helm"], "lint", "--strict", chart, "--set", "image.tag=0.1.0-lint",
+                           "--set", "egress.proxy.image.tag=0.1.0-lint"],
                           capture_output=True, text=True)
     assert lint.returncode == 0, lint.stdout + lint.stderr
-    rendered = subprocess.run([tools["helm"], "template", "t", chart, "--set", "image.tag=0.1.0-lint"],
+    rendered = subprocess.run([tools["helm"], "template", "t", chart, "--set", "image.tag=0.1.0-lint",
+                               "--set", "egress.proxy.image.tag=0.1.0-lint"],
                               capture_output=True, text=True, check=True).stdout
     order = [d["kind"] for d in yaml.safe_load_all(rendered) if d]
     # Helm creates a release's objects in the order `helm template` prints them (its install order): the
@@ -162,7 +174,11 @@ def test_lint_and_template_are_clean(tools):
     kinds = sorted(order)
     assert kinds == sorted(["ClusterRole", "ClusterRoleBinding", "ConfigMap", "NetworkPolicy", "Service",
                             "ServiceAccount", "StatefulSet", "ValidatingAdmissionPolicy",
-                            "ValidatingAdmissionPolicyBinding"])
+                            "ValidatingAdmissionPolicyBinding",
+                            # the egress proxy
+                            "ConfigMap", "Deployment", "NetworkPolicy", "Service"])
+    # the proxy is up before the agent's pod asks for it
+    assert order.index("Deployment") < order.index("StatefulSet"), order
 
 
 @pytest.mark.parametrize("tier, extra", [("reader", {}), ("operator", {"operatorNamespaces": ["shop"]})])
@@ -175,7 +191,7 @@ def test_the_image_bakes_the_same_guardrails_the_chart_mounts(tools, tier, extra
 
     rendered = subprocess.run([tools["helm"], "template", "t", str(REPO / "charts/claude-in-a-box"), "-f", "-",
                                "--show-only", "templates/configmap.yaml"],
-                              input=json.dumps({"image": IMAGE, "rbac": {"tier": tier, **extra}}),
+                              input=json.dumps({"image": IMAGE, "egress": PROXY, "rbac": {"tier": tier, **extra}}),
                               capture_output=True, text=True, check=True).stdout
     chart = json.loads(yaml.safe_load(rendered)["data"]["managed-settings.json"])
     facts = yaml.safe_load((REPO / "files" / "kubernetes.yml").read_text())

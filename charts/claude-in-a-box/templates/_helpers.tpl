@@ -61,3 +61,46 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 ciab.io/tier: {{ .Values.rbac.tier }}
 ciab.io/agent-namespace: {{ .Release.Namespace }}
 {{- end -}}
+
+{{/* Egress: the host allowlist (the default from files/kubernetes.yml unless egress.hosts replaces it, plus
+     egress.extraHosts), as a JSON array. */}}
+{{- define "ciab.egressHosts" -}}
+{{- $facts := include "ciab.facts" . | fromYaml -}}
+{{- $hosts := .Values.egress.hosts | default $facts.egress_default_hosts -}}
+{{- concat $hosts .Values.egress.extraHosts | uniq | toJson -}}
+{{- end -}}
+
+{{/* The egress proxy's labels: its own app.kubernetes.io/name, so no selector of the agent ever matches it. */}}
+{{- define "ciab.proxyLabels" -}}
+{{- $labels := include "ciab.labels" . | fromYaml -}}
+{{- toYaml (merge (dict "app.kubernetes.io/name" "claude-in-a-box-egress-proxy" "app.kubernetes.io/component" "egress-proxy") $labels) -}}
+{{- end -}}
+
+{{- define "ciab.proxySelector" -}}
+app.kubernetes.io/name: claude-in-a-box-egress-proxy
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "ciab.proxyImage" -}}
+{{- $image := .Values.egress.proxy.image -}}
+{{- if $image.digest -}}{{ $image.repository }}@{{ $image.digest }}
+{{- else -}}{{ $image.repository }}:{{ required "egress.proxy.image.tag or digest is required with egress.mode proxy (build it: ansible-playbook ciab.claude_in_a_box.build)" $image.tag }}
+{{- end -}}
+{{- end -}}
+
+{{- define "ciab.proxyUrl" -}}
+{{- printf "http://%s-egress.%s.svc.%s:3128" .Values.name .Release.Namespace .Values.clusterDomain -}}
+{{- end -}}
+
+{{/* DNS only to the cluster's resolver pods. */}}
+{{- define "ciab.dnsEgress" -}}
+- to:
+    - namespaceSelector:
+        matchLabels: {kubernetes.io/metadata.name: {{ .Values.egress.dns.namespace | quote }}}
+      podSelector:
+        matchLabels:
+          {{- toYaml .Values.egress.dns.podLabels | nindent 10 }}
+  ports:
+    - {protocol: UDP, port: 53}
+    - {protocol: TCP, port: 53}
+{{- end -}}
