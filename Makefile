@@ -130,6 +130,10 @@ bench-kind: venv engine mirror ## print node image build, kind create/load and s
 	$(BIN)/python tests/harness/node_components.py >/dev/null
 	bench/kind.sh
 
+.PHONY: bench-egress
+bench-egress: venv engine testbed-tools ## print the latency the egress proxy adds to one model request (direct vs proxied)
+	bench/egress_proxy.sh
+
 .PHONY: bench-rollout
 bench-rollout: venv engine mirror testbed-tools ## print fleet rollout wall time for 1, 3 and 6 clusters
 	$(BIN)/python tests/harness/gobuild.py registry >/dev/null
