@@ -115,7 +115,8 @@ test: ## the whole suite: lint, unit, integration (what CI runs); ends with a sc
 	@rm -f tests/output/scenarios.txt
 	$(MAKE) lint unit
 	@status=0; $(MAKE) -k molecule-image molecule-k8s molecule-default integration || status=$$?; \
-	  $(BIN)/python tests/harness/scenarios.py summary || status=1; exit $$status
+	  $(BIN)/python tests/harness/scenarios.py summary || status=1; \
+	  $(MAKE) --no-print-directory stop; exit $$status
 
 .PHONY: bench-image
 bench-image: venv engine mirror ## print image size, cold/warm build times, layer sizes
@@ -147,6 +148,18 @@ testbed-up: venv testbed-tools ## start a test bed cluster (NAME=dev) and print 
 testbed-down: venv ## delete a test bed cluster (NAME=dev)
 	$(BIN)/python tests/harness/testbed.py down $(or $(NAME),dev)
 
+.PHONY: stop
+stop: ## stop every cluster and server the tests and the harness started (test beds, registry, mirror, scripted models, the Molecule KIND cluster)
+	@if [ -x $(BIN)/python ]; then \
+	  beds=$$($(BIN)/python tests/harness/testbed.py list 2>/dev/null | awk '{print $$1}' | tr '\n' ' '); \
+	  if [ -n "$$beds" ]; then $(BIN)/python tests/harness/testbed.py down $$beds; fi; \
+	  $(BIN)/python tests/harness/registry.py down || true; \
+	  $(BIN)/python tests/harness/mirror.py stop || true; \
+	  for name in model hold bench-egress; do $(BIN)/python tests/harness/model.py down --name $$name || true; done; \
+	fi
+	@if command -v kind >/dev/null 2>&1 && kind get clusters 2>/dev/null | grep -qx ciab-molecule; then kind delete cluster --name ciab-molecule; fi
+	@docker rm -f ciab-bench-egress-proxy >/dev/null 2>&1 || true
+
 .PHONY: clean
-clean: ## remove the virtualenv and local build state (not the ~/.cache/ciab binaries)
+clean: stop ## stop what the tests started, then remove the virtualenv and local build state (not the ~/.cache/ciab binaries)
 	rm -rf $(VENV) .collections .pytest_cache

@@ -46,11 +46,14 @@ def fleet_clusters():
         context = yaml.safe_load(pathlib.Path(kubeconfig).read_text())["current-context"]
         clusters[name] = {"kubeconfig": kubeconfig, "context": context}
     yield clusters
+    # a test stops what it starts: the control planes listen on ports of this machine
+    harness("testbed.py", "down", *names)
 
 
 @pytest.fixture(scope="session")
 def registry():
-    return harness("registry.py", "up")
+    yield harness("registry.py", "up")
+    harness("registry.py", "down")
 
 
 @pytest.fixture(scope="session")

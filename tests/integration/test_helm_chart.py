@@ -21,7 +21,8 @@ PROXY_OBJECTS = [("v1", "ConfigMap"), ("v1", "Service"), ("apps/v1", "Deployment
 @pytest.fixture(scope="module")
 def clusters():
     roles_kc, chart_kc = harness("testbed.py", "up", "parity-roles", "parity-chart").splitlines()
-    return {"roles": roles_kc, "chart": chart_kc}
+    yield {"roles": roles_kc, "chart": chart_kc}
+    harness("testbed.py", "down", "parity-roles", "parity-chart")
 
 
 @pytest.fixture(scope="module")
