@@ -22,7 +22,8 @@ echo "test bed cluster start:        $(secs "$t0" "$t1") s"
 
 deploy() {
   ansible-playbook playbooks/deploy.yml -e ciab_kubeconfig="$kubeconfig" \
-    -e workload_image=ciab/claude-in-a-box:0.1.0-bench "$@" >"$log" 2>&1 \
+    -e workload_image=ciab/claude-in-a-box:0.1.0-bench -e network_policy_proxy_image=ciab/egress-proxy:0.1.0-bench \
+    -e network_policy_probe=false "$@" >"$log" 2>&1 \
     || { tail -n 30 "$log" >&2; echo "bench: deploy failed" >&2; exit 1; }
   grep -E '^localhost' "$log" | sed 's/^/    /'
 }

@@ -20,7 +20,9 @@ def write_inventory(path, clusters, registry, overrides=None, extra_hosts=None):
     inventory = {"clusters": {"vars": {
         "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
         "ciab_namespace": "claude", "ciab_tier": "reader", "ciab_image_delivery": "registry",
-        "ciab_registry": f"{registry}/ciab"}, "hosts": hosts}}
+        "ciab_registry": f"{registry}/ciab",
+        # test-bed nodes are simulated: no pod runs the NetworkPolicy probe
+        "network_policy_probe": False}, "hosts": hosts}}
     path.write_text(yaml.safe_dump(inventory))
     return path
 
