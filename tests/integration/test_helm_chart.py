@@ -113,6 +113,38 @@ def test_chart_and_roles_make_the_same_objects(deployed, tools):
         assert objs["roles"] == objs["chart"], f"{kind} differs:\n{yaml.safe_dump(objs)}"
 
 
+def roles_deploy(clusters, *extra):
+    return playbook("playbooks/deploy.yml", "-e", f"ciab_kubeconfig={clusters['roles']}",
+                    "-e", f"workload_image={IMAGE['repository']}:{IMAGE['tag']}",
+                    "-e", f"network_policy_proxy_image=ciab/egress-proxy:{IMAGE['tag']}",
+                    "-e", "network_policy_probe=false", *extra)
+
+
+def test_operator_tier_makes_the_same_objects_on_both(deployed, tools):
+    """The operator tier (reads cluster-wide, writes in one namespace, the admission policy) from the roles' variables
+    and from the chart's values: every RBAC and policy object and the agent's ConfigMap agree; then back to reader."""
+    rc, out = roles_deploy(deployed, "-e", "ciab_tier=operator", "-e", '{"ciab_operator_namespaces": ["default"]}',
+                           "-e", "workload_wait=false")
+    assert rc == 0, out[-3000:]
+    rc, out = helm_release(tools, deployed["chart"], {"image": IMAGE, "egress": PROXY,
+                                                      "rbac": {"tier": "operator", "operatorNamespaces": ["default"]}})
+    assert rc == 0, out[-3000:]
+    try:
+        for kind, name, namespace in (("clusterrole", "claude-agent-claude-reader", None),
+                                      ("clusterrolebinding", "claude-agent-claude-reader", None),
+                                      ("role", "claude-agent-claude-operator", "default"),
+                                      ("rolebinding", "claude-agent-claude-operator", "default"),
+                                      ("validatingadmissionpolicy", "claude-agent-claude-guard", None),
+                                      ("configmap", "claude-agent", "claude")):
+            objs = {side: normalise(get(tools, deployed[side], kind, name, namespace), None) for side in ("roles", "chart")}
+            assert objs["roles"] == objs["chart"], f"{kind} differs:\n{yaml.safe_dump(objs)}"
+    finally:
+        rc, out = roles_deploy(deployed, "-e", "workload_wait=false")
+        assert rc == 0, out[-3000:]
+        rc, out = helm_release(tools, deployed["chart"], {"image": IMAGE, "egress": PROXY})
+        assert rc == 0, out[-3000:]
+
+
 def test_shared_labels_on_both(deployed, tools):
     facts = yaml.safe_load((REPO / "files" / "kubernetes.yml").read_text())["labels"]
     for side, manager in (("roles", "ansible"), ("chart", "Helm")):
@@ -198,3 +230,48 @@ def test_the_image_bakes_the_same_guardrails_the_chart_mounts(tools, tier, extra
     chart = json.loads(yaml.safe_load(rendered)["data"]["managed-settings.json"])
     facts = yaml.safe_load((REPO / "files" / "kubernetes.yml").read_text())
     assert chart == managed_settings(facts, tier=tier)
+
+
+def test_no_credential_or_kubeconfig_key_is_printed_even_with_vvv(deployed, tools):
+    """A deploy with a credential, at -vvv: the credential reaches the Secret and nowhere in the output, nor does the
+    kubeconfig's client key."""
+    import base64
+    canary = "sk-ant-api03-canary-" + "q" * 24
+    rc, out = roles_deploy(deployed, "-vvv", "-e", f"workload_api_key={canary}", "-e", "workload_wait=false")
+    assert rc == 0, out[-3000:]
+    assert canary not in out
+    kubeconfig = yaml.safe_load(open(deployed["roles"]).read())
+    for user in kubeconfig["users"]:
+        for key in ("client-key-data", "token"):
+            if user["user"].get(key):
+                assert user["user"][key] not in out, key
+    secret = get(tools, deployed["roles"], "secret", "claude-agent-credentials", "claude")
+    assert base64.b64decode(secret["data"]["ANTHROPIC_API_KEY"]).decode() == canary
+
+
+def test_cilium_fqdn_policy_is_valid_for_ciliums_own_schema(deployed, tools):
+    """The opt-in CiliumNetworkPolicy, from the same allowlist, is checked by a real API server against Cilium's own
+    CRD (from its Go module): the rendered policy is accepted, and a name Cilium's schema forbids is refused."""
+    kc = deployed["chart"]
+    crd = harness("crds.py", "cilium-networkpolicy")
+    kubectl(tools, kc, "apply", "--server-side", "-f", crd)
+    kubectl(tools, kc, "wait", "--for=condition=Established", "crd/ciliumnetworkpolicies.cilium.io", "--timeout=60s")
+    rendered = subprocess.run([tools["helm"], "template", "claude-agent", str(REPO / "charts/claude-in-a-box"), "-n", "claude",
+                               "-f", "-", "--show-only", "templates/cilium-fqdn.yaml"],
+                              input=json.dumps({"image": IMAGE, "egress": dict(PROXY, fqdnPolicy="cilium",
+                                                                              extraHosts=[".example.org"])}),
+                              capture_output=True, text=True, check=True).stdout
+    policy = yaml.safe_load(rendered)
+    names = [f.get("matchName") or f.get("matchPattern") for f in policy["spec"]["egress"][1]["toFQDNs"]]
+    assert names[0] == "api.anthropic.com" and names[-1] == "*.example.org", names
+
+    def dry_run(obj):
+        return subprocess.run([tools["kubectl"], "--kubeconfig", kc, "apply", "--dry-run=server", "-f", "-"],
+                              input=json.dumps(obj), capture_output=True, text=True)
+
+    accepted = dry_run(policy)
+    assert accepted.returncode == 0, accepted.stderr
+    broken = json.loads(json.dumps(policy))
+    broken["spec"]["egress"][1]["toFQDNs"][0] = {"matchName": "not a name!"}
+    refused = dry_run(broken)
+    assert refused.returncode != 0 and "matchName" in refused.stderr, refused.stderr
