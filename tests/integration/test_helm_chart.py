@@ -3,6 +3,7 @@ of the objects (the roles render it too); what can still differ is how the roles
 values, so the roles' objects and a plain helm install's are compared field by field, labels aside."""
 import json
 import subprocess
+import time
 
 import pytest
 import yaml
@@ -255,7 +256,14 @@ def test_cilium_fqdn_policy_is_valid_for_ciliums_own_schema(deployed, tools):
     kc = deployed["chart"]
     crd = harness("crds.py", "cilium-networkpolicy")
     kubectl(tools, kc, "apply", "--server-side", "-f", crd)
-    kubectl(tools, kc, "wait", "--for=condition=Established", "crd/ciliumnetworkpolicies.cilium.io", "--timeout=60s")
+    established = False
+    for _ in range(60):  # `kubectl wait` fails on a CRD whose status has no conditions yet
+        conditions = get(tools, kc, "crd", "ciliumnetworkpolicies.cilium.io")["status"].get("conditions") or []
+        established = any(c["type"] == "Established" and c["status"] == "True" for c in conditions)
+        if established:
+            break
+        time.sleep(1)
+    assert established, "the Cilium CRD never became established"
     rendered = subprocess.run([tools["helm"], "template", "claude-agent", str(REPO / "charts/claude-in-a-box"), "-n", "claude",
                                "-f", "-", "--show-only", "templates/cilium-fqdn.yaml"],
                               input=json.dumps({"image": IMAGE, "egress": dict(PROXY, fqdnPolicy="cilium",
