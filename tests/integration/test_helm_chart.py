@@ -185,6 +185,8 @@ def test_upgrade_switches_tier_and_rollback_restores_it(deployed, tools):
     ({"image": IMAGE, "egress": PROXY, "rbac": {"tier": "operator", "operatorNamespaces": ["shop", "kube-system"]}},
      "the agent never changes namespace kube-system"),
     ({"image": IMAGE, "egress": PROXY, "rbac": {"tier": "operator", "operatorNamespaces": ["t-ns"]}}, "the agent never changes namespace t-ns"),
+    ({"image": IMAGE, "egress": PROXY, "rbac": {"tier": "operator", "operatorClusterWide": True, "admissionPolicy": False}},
+     "rbac.operatorClusterWide needs rbac.admissionPolicy"),
 ])
 def test_schema_refuses_bad_values(tools, tmp_path, values, message):
     (tmp_path / "values.json").write_text(json.dumps(values))
@@ -272,6 +274,9 @@ def test_cilium_fqdn_policy_is_valid_for_ciliums_own_schema(deployed, tools):
     policy = yaml.safe_load(rendered)
     names = [f.get("matchName") or f.get("matchPattern") for f in policy["spec"]["egress"][1]["toFQDNs"]]
     assert names[0] == "api.anthropic.com" and names[-1] == "*.example.org", names
+    # the resolver answers only cluster names and the allowlist: no other name can carry data out through DNS
+    dns = policy["spec"]["egress"][0]["toPorts"][0]["rules"]["dns"]
+    assert {"matchPattern": "*"} not in dns and dns[0] == {"matchPattern": "*.cluster.local"}, dns
 
     def dry_run(obj):
         return subprocess.run([tools["kubectl"], "--kubeconfig", kc, "apply", "--dry-run=server", "-f", "-"],
