@@ -88,8 +88,12 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 {{- end -}}
 
+{{- define "ciab.proxyPort" -}}
+{{- (include "ciab.facts" . | fromYaml).egress_proxy_port -}}
+{{- end -}}
+
 {{- define "ciab.proxyUrl" -}}
-{{- printf "http://%s-egress.%s.svc.%s:3128" .Values.name .Release.Namespace .Values.clusterDomain -}}
+{{- printf "http://%s-egress.%s.svc.%s:%s" .Values.name .Release.Namespace .Values.clusterDomain (include "ciab.proxyPort" .) -}}
 {{- end -}}
 
 {{/* DNS only to the cluster's resolver pods. */}}
