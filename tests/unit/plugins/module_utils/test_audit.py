@@ -1,0 +1,167 @@
+"""The join of the agent's record with the API server's audit log, on recorded-shape fixtures."""
+import json
+
+import pytest
+
+from ansible_collections.ciab.claude_in_a_box.plugins.module_utils._audit import (
+    AuditError, join, parse_time, read_api_audit, read_record, service_account_user, table)
+
+SA = "system:serviceaccount:claude:claude-agent"
+KUBECTL = "kubectl/v1.34.4 (linux/amd64) kubernetes/abc"
+MCP = "kubernetes-mcp-server/0.0.67 (linux/amd64)"
+BASE = "2026-11-27T12:00:"
+
+
+def rec(event, sec, **fields):
+    line = {"ciab_audit": 1, "ts": "%s%09.6fZ" % (BASE, sec), "event": event, "session_id": "s1",
+            "namespace": "claude", "service_account": "claude-agent", "tier": "reader"}
+    line.update(fields)
+    return json.dumps(line)
+
+
+def call(tool_use_id, tool, start, end=None, status="ok", **fields):
+    lines = [rec("PreToolUse", start, tool_use_id=tool_use_id, tool=tool, input={"command": tool_use_id})]
+    if status == "refused":
+        lines.append(rec("ToolRefused", end, tool_use_id=tool_use_id, tool=tool, status="refused",
+                         output="has been denied"))
+    elif end is not None:
+        lines.append(rec("PostToolUse" if status == "ok" else "PostToolUseFailure", end, tool_use_id=tool_use_id,
+                         tool=tool, status=status, duration_ms=int((end - start) * 1000), **fields))
+    return lines
+
+
+def api(sec, verb="list", resource="pods", code=200, agent=KUBECTL, user=SA, namespace="kube-system", name="",
+        stage="ResponseComplete", impersonated=None):
+    event = {"kind": "Event", "apiVersion": "audit.k8s.io/v1", "level": "Metadata", "auditID": "id-%s" % sec,
+             "stage": stage, "requestURI": "/api/v1/%s" % resource, "verb": verb, "user": {"username": user},
+             "userAgent": agent, "objectRef": {"resource": resource, "namespace": namespace, "name": name},
+             "responseStatus": {"code": code}, "requestReceivedTimestamp": "%s%09.6fZ" % (BASE, sec),
+             "stageTimestamp": "%s%09.6fZ" % (BASE, sec + 0.01)}
+    if impersonated:
+        event["impersonatedUser"] = {"username": impersonated}
+    return json.dumps(event)
+
+
+def run(record_lines, api_lines, **kwargs):
+    record, bad_record = read_record(record_lines, "record")
+    events, bad_api, _ = read_api_audit(api_lines, "audit")
+    return join(record, events, **kwargs), bad_record, bad_api
+
+
+def by_tool(result):
+    return {c["tool_use_id"]: c for c in result["timeline"]}
+
+
+def test_parse_time_fractions_and_offsets():
+    assert parse_time("2026-11-27T12:00:00Z") + 0.5 == parse_time("2026-11-27T12:00:00.5Z")
+    assert parse_time("2026-11-27T12:00:00.123456789Z") == pytest.approx(parse_time("2026-11-27T12:00:00Z") + 0.123456789)
+    assert parse_time("2026-11-27T13:00:00+01:00") == parse_time("2026-11-27T12:00:00Z")
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("claude:claude-agent", SA), ("claude/claude-agent", SA), (SA, SA),
+])
+def test_service_account_forms(value, expected):
+    assert service_account_user(value) == expected
+
+
+@pytest.mark.parametrize("value", ["claude", "a:b:c", "Claude:x", ""])
+def test_service_account_refuses_other_forms(value):
+    with pytest.raises(AuditError, match="is not <namespace>:<name>"):
+        service_account_user(value)
+
+
+def test_each_call_gets_its_requests_and_refusals_get_none():
+    record = (call("t1", "Bash", 1.0, 1.5) + call("t2", "mcp__kubernetes__pods_list", 2.0, 2.3)
+              + call("t3", "Bash", 3.0, 3.1, status="refused") + call("t4", "Bash", 4.0, 4.4, status="error", exit_code=1))
+    audit = [api(1.2), api(2.1, agent=MCP), api(4.1, verb="delete", code=403, name="coredns-1")]
+    result, _, _ = run(record, audit)
+    calls = by_tool(result)
+    assert [r["verb"] for r in calls["t1"]["requests"]] == ["list"]
+    assert [r["user_agent"] for r in calls["t2"]["requests"]] == [MCP]
+    assert calls["t3"]["status"] == "refused" and calls["t3"]["requests"] == [] and calls["t3"]["refused_by"] == "claude"
+    assert [(r["verb"], r["code"], r["name"]) for r in calls["t4"]["requests"]] == [("delete", 403, "coredns-1")]
+    assert result["unexplained"] == []
+    assert result["summary"] == {"service_account": SA, "tool_calls": 4, "refused": 1, "failed": 1, "api_requests": 3,
+                                 "explained": 3, "unexplained": 0, "denied": 1, "sessions": 0}
+
+
+def test_clock_skew_within_the_allowance_still_matches():
+    record = [rec("SessionStart", 5.0)] + call("t1", "Bash", 10.0, 10.5)
+    # the API server's clock runs 0.8 s behind the pod's: the request seems to come before the call started
+    result, _, _ = run(record, [api(9.3)], skew=1.0)
+    assert len(by_tool(result)["t1"]["requests"]) == 1
+    result, _, _ = run(record, [api(9.3), api(10.2)], skew=0.5)
+    assert len(by_tool(result)["t1"]["requests"]) == 1
+    assert [r["reason"] for r in result["unexplained"]] == ["no tool call was running"]
+
+
+def test_overlapping_calls_split_by_client_then_by_latest_start():
+    record = (call("bash1", "Bash", 1.0, 5.0) + call("mcp1", "mcp__kubernetes__pods_list", 2.0, 3.0)
+              + call("bash2", "Bash", 2.5, 4.0))
+    audit = [api(2.2, agent=MCP), api(2.2, resource="nodes"), api(2.8, resource="events"), api(4.5, resource="services")]
+    result, _, _ = run(record, audit, skew=0.0)
+    calls = by_tool(result)
+    assert [r["resource"] for r in calls["mcp1"]["requests"]] == ["pods"]
+    # at 2.2 only bash1 had started among the Bash calls; at 2.8 bash2 is the latest started; at 4.5 only bash1 runs
+    assert [r["resource"] for r in calls["bash1"]["requests"]] == ["nodes", "services"]
+    assert [r["resource"] for r in calls["bash2"]["requests"]] == ["events"]
+
+
+def test_requests_no_call_explains_are_reported_with_a_reason():
+    record = call("t1", "mcp__kubernetes__pods_list", 1.0, 1.2) + call("t2", "Bash", 5.0, 5.1)
+    audit = [api(1.1, resource="secrets", verb="get", code=403),  # kubectl while only an MCP tool ran
+             api(3.0, verb="create", resource="pods", code=201),  # nothing ran
+             api(3.5, user="system:serviceaccount:kube-system:other"),  # someone else: not reported
+             api(40.0)]  # after the record: left out
+    result, _, _ = run(record, audit, skew=0.2)
+    reasons = [(r["resource"], r["verb"], r["reason"]) for r in result["unexplained"]]
+    assert reasons == [("secrets", "get", "made by a process, not the MCP server while only mcp__kubernetes__pods_list ran"),
+                       ("pods", "create", "no tool call was running")]
+    assert result["summary"]["denied"] == 1 and result["summary"]["unexplained"] == 2
+    lines = table(result)
+    assert any("no tool call explains" in line for line in lines)
+    assert lines[-1].startswith("2 tool calls (0 refused by Claude, 0 failed), 2 API requests (0 explained, 2 not")
+
+
+def test_impersonation_counts_as_the_service_account():
+    result, _, _ = run(call("t1", "Bash", 1.0, 2.0), [api(1.5, user="kubernetes-admin", impersonated=SA)])
+    assert len(by_tool(result)["t1"]["requests"]) == 1
+
+
+def test_a_missing_pre_line_takes_the_start_from_the_duration():
+    post = rec("PostToolUse", 3.0, tool_use_id="t1", tool="Bash", status="ok", duration_ms=2000)
+    result, _, _ = run([post], [api(1.5)], skew=0.1)
+    assert len(by_tool(result)["t1"]["requests"]) == 1
+
+
+def test_malformed_lines_are_reported_and_left_out():
+    record = ["ciab: credential found", '{"type": "assistant"}', '{"ciab_audit": 1, "ts": "yesterday", "event": "X"}',
+              '{"ciab_audit": 1, broken'] + call("t1", "Bash", 1.0, 2.0)
+    audit = ["not json", '{"kind": "Other"}', api(1.5, stage="ResponseStarted"), api(1.5)]
+    result, bad_record, bad_api = run(record, audit)
+    assert [n for n, _ in bad_record] == [3, 4]
+    assert [n for n, _ in bad_api] == [1, 2]
+    assert len(by_tool(result)["t1"]["requests"]) == 1  # the ResponseStarted stage is not counted twice
+
+
+@pytest.mark.parametrize("record, audit, kwargs, message", [
+    (["ciab: starting"], [api(1.0)], {}, "holds no agent audit line"),
+    (call("t1", "Bash", 1.0, 2.0), [], {}, "holds no completed API request"),
+    (call("t1", "Bash", 1.0, 2.0), [api(1.5, user="system:serviceaccount:other:agent")], {},
+     "none by system:serviceaccount:claude:claude-agent: it is from another cluster"),
+    (call("t1", "Bash", 1.0, 2.0), [api(50.0)], {}, "do not overlap"),
+    (call("t1", "Bash", 1.0, 2.0), [api(1.5)], {"service_account": "nonsense"}, "is not <namespace>:<name>"),
+])
+def test_inputs_the_join_cannot_use_say_why(record, audit, kwargs, message):
+    with pytest.raises(AuditError, match=message):
+        run(record, audit, **kwargs)
+
+
+def test_two_service_accounts_in_one_record_need_a_choice():
+    record = call("t1", "Bash", 1.0, 2.0) + [rec("PreToolUse", 3.0, tool_use_id="t9", tool="Bash",
+                                                 service_account="other")]
+    with pytest.raises(AuditError, match="names 2 ServiceAccounts"):
+        run(record, [api(1.5)])
+    result, _, _ = run(record, [api(1.5)], service_account="claude:claude-agent")
+    assert result["summary"]["explained"] == 1
