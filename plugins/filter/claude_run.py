@@ -59,6 +59,12 @@ _value:
     total_cost_usd:
       description: Cost claude reported.
       type: float
+    audit:
+      description:
+        - The run's audit record (the C(ciab_audit) lines the image's managed hooks write to the container log),
+          already redacted by the hook.
+      type: list
+      elements: dict
     other_lines:
       description: Lines that were not JSON (at most the last 20).
       type: list
@@ -78,7 +84,7 @@ def _text(content):
 
 def claude_run(output):
     lines = output.splitlines() if isinstance(output, str) else list(output or [])
-    calls, by_id, other, final = [], {}, [], None
+    calls, by_id, other, audit, final = [], {}, [], [], None
     for line in lines:
         line = line.strip()
         if not line:
@@ -90,6 +96,9 @@ def claude_run(output):
             continue
         if not isinstance(event, dict):
             other.append(line)
+            continue
+        if "ciab_audit" in event:
+            audit.append(event)
             continue
         message = event.get("message")
         content = message.get("content") if isinstance(message, dict) else None
@@ -118,6 +127,7 @@ def claude_run(output):
         "num_turns": final.get("num_turns", 0),
         "duration_ms": final.get("duration_ms", 0),
         "total_cost_usd": final.get("total_cost_usd", 0.0),
+        "audit": audit,
         "other_lines": other[-20:],
     }
 

@@ -86,6 +86,20 @@ def read_record(lines, source):
     return events, malformed
 
 
+def record_file_lines(lines):
+    """The record's lines from a file: JSON lines as they are, or the result file of the ask role (one JSON object
+    whose `audit` list is the run's record)."""
+    text = "\n".join(lines).strip()
+    if text.startswith("{") and '"audit"' in text:
+        try:
+            document = json.loads(text)
+        except ValueError:
+            return lines
+        if isinstance(document, dict) and isinstance(document.get("audit"), list):
+            return [json.dumps(event) for event in document["audit"] if isinstance(event, dict)]
+    return lines
+
+
 def read_api_audit(lines, source):
     """The API server's completed requests (audit.k8s.io Events at stage ResponseComplete or Panic), and the lines
     that cannot be read."""
@@ -138,7 +152,7 @@ def tool_calls(record):
             call = {"session_id": key[0], "tool_use_id": key[1], "tool": event.get("tool"), "input": event.get("input"),
                     "start": event["_t"], "end": None, "status": "unfinished", "exit_code": None, "duration_ms": None,
                     "output": None, "approval_requested": False, "requests": []}
-            for field in ("cluster", "namespace", "pod", "tier", "service_account"):
+            for field in ("cluster", "namespace", "pod", "pod_ip", "tier", "service_account"):
                 call[field] = event.get(field, "")
             calls[key] = call
             order.append(call)
@@ -170,7 +184,8 @@ def _request(event):
     return {"time": format_time(event["_t"]), "verb": event.get("verb", ""), "resource": resource,
             "api_group": ref.get("apiGroup", ""), "namespace": ref.get("namespace", ""), "name": ref.get("name", ""),
             "code": (event.get("responseStatus") or {}).get("code"), "user_agent": event.get("userAgent", ""),
-            "uri": event.get("requestURI", ""), "audit_id": event.get("auditID", "")}
+            "uri": event.get("requestURI", ""), "audit_id": event.get("auditID", ""),
+            "source_ip": (event.get("sourceIPs") or [""])[0]}
 
 
 def join(record, api_events, service_account=None, skew=1.0, mcp_user_agent="kubernetes-mcp-server",
@@ -211,16 +226,23 @@ def join(record, api_events, service_account=None, skew=1.0, mcp_user_agent="kub
             % (audit_source, user, format_time(min(e["_t"] for e in mine)), format_time(max(e["_t"] for e in mine)),
                record_source, format_time(first + skew), format_time(last - skew), skew))
     unexplained = []
+    pod_ips = {e.get("pod_ip") for e in record if e.get("pod_ip")}
     for event in sorted(during, key=lambda e: e["_t"]):
         client = _client(event.get("userAgent"), mcp_user_agent)
+        ips = event.get("sourceIPs") or []
         running = [c for c in calls if c["status"] != "refused"
                    and c["start"] - skew <= event["_t"] <= (c["end"] if c["end"] is not None else c["start"]) + skew]
-        candidates = [c for c in running if _call_client(c) == client]
+        # a request from another address than the agent's pod used its credentials elsewhere: no call explains it
+        same_pod = [c for c in running if not c["pod_ip"] or not ips or c["pod_ip"] in ips]
+        candidates = [c for c in same_pod if _call_client(c) == client]
         if candidates:
             max(candidates, key=lambda c: c["start"])["requests"].append(_request(event))
             continue
         request = _request(event)
-        if running:
+        if ips and pod_ips and not set(ips) & pod_ips:
+            request["reason"] = "from %s, not the agent's pod (%s)%s" % (
+                ips[0], ", ".join(sorted(pod_ips)), "" if running else "; no tool call was running")
+        elif same_pod:
             request["reason"] = "made by %s while only %s ran" % (
                 "the MCP server" if client == "mcp" else "a process, not the MCP server",
                 ", ".join(sorted({c["tool"] or "?" for c in running})))

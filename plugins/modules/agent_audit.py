@@ -36,7 +36,9 @@ options:
     type: str
     default: claude
   record_path:
-    description: A file holding the record (the rotated copy on the agent's volume, or a saved log).
+    description:
+      - A file holding the record - the rotated copy on the agent's volume, a saved pod log, or the result file of
+        the C(ask) role (C(ask_result_file)), whose C(audit) list is the run's record.
     type: path
   namespace:
     description: Namespace of O(record_pod).
@@ -179,7 +181,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.ciab.claude_in_a_box.plugins.module_utils._audit import (
-    AuditError, join, read_api_audit, read_record, table)
+    AuditError, join, read_api_audit, read_record, record_file_lines, table)
 
 
 def _read_file(module, path, what):
@@ -228,7 +230,7 @@ def main():
 
     if p["record_path"]:
         record_source = "record file %s" % p["record_path"]
-        record_lines = _read_file(module, p["record_path"], "the record file")
+        record_lines = record_file_lines(_read_file(module, p["record_path"], "the record file"))
     else:
         record_source = "the log of pod %s/%s" % (p["namespace"], p["record_pod"])
         argv = [module.get_bin_path(p["kubectl"], required=True)]

@@ -35,6 +35,7 @@ STRING_INPUTS = [
     ("serviceAccount", "name"),
     ("extraEnv", "CIAB_HOSTILE"),
     ("settings", "model"),
+    ("audit", "clusterName"),
 ]
 
 
@@ -155,3 +156,44 @@ def test_the_allowlist_renders_one_acl_line(helm):
     acl = [line for line in squid["data"]["squid.conf"].splitlines() if "dstdomain" in line]
     assert acl == ["acl allowed_hosts dstdomain -n api.anthropic.com claude.ai platform.claude.com console.anthropic.com "
                    "statsig.anthropic.com .example.org model.test"]
+
+
+@pytest.mark.parametrize("endpoint", [
+    "https://otel.example.com:4318\nhttp_access allow all",
+    "https://otel.example.com all",
+    "otel.example.com:4318",
+    "https://-n:4318",
+    "https://otel.example.com:4318/v1\"x",
+])
+def test_telemetry_endpoints_must_be_plain_urls(helm, endpoint):
+    """The endpoint's host goes into squid's allowlist and the agent's environment: only a plain URL is accepted."""
+    rc, _, err = render(helm, dict(BASE, telemetry={"enabled": True, "endpoint": endpoint}))
+    assert rc != 0 and "/telemetry/endpoint" in err, err
+
+
+@pytest.mark.parametrize("endpoint, host, port, in_cluster", [
+    ("https://otel.example.com:4318", "otel.example.com", 4318, False),
+    ("https://otel.example.com", "otel.example.com", 443, False),
+    ("http://collector.observability.svc:4317", "collector.observability.svc", 4317, True),
+    ("http://collector.observability.svc.cluster.local:4318/", "collector.observability.svc.cluster.local", 4318, True),
+])
+def test_telemetry_reaches_its_endpoint_and_nothing_else(helm, endpoint, host, port, in_cluster):
+    peers = [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "observability"}}}]
+    rc, objects, err = render(helm, dict(BASE, telemetry={"enabled": True, "endpoint": endpoint, "networkPolicyPeers": peers}))
+    assert rc == 0, err
+    squid = next(o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"].endswith("-egress"))["data"]["squid.conf"]
+    hosts = next(line for line in squid.splitlines() if line.startswith("acl allowed_hosts")).split()[4:]
+    ports = next(line for line in squid.splitlines() if line.startswith("acl allowed_ports")).split()[3:]
+    policy = next(o for o in objects if o["kind"] == "NetworkPolicy" and o["metadata"]["name"] == "claude-agent")
+    direct = [rule for rule in policy["spec"]["egress"] if rule.get("to") == peers]
+    env = {e["name"]: e.get("value") for e in next(o for o in objects if o["kind"] == "StatefulSet")
+           ["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["OTEL_EXPORTER_OTLP_ENDPOINT"] == endpoint and env["CLAUDE_CODE_ENABLE_TELEMETRY"] == "1"
+    if in_cluster:
+        assert host not in hosts and str(port) not in ports
+        assert direct == [{"to": peers, "ports": [{"protocol": "TCP", "port": port}]}]
+    else:
+        assert host in hosts and str(port) in ports and direct == []
+    rc, objects, err = render(helm, dict(BASE, telemetry={"enabled": False, "endpoint": endpoint}))
+    env = {e["name"] for e in next(o for o in objects if o["kind"] == "StatefulSet")["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert rc == 0 and not {n for n in env if n.startswith("OTEL_")} and "CLAUDE_CODE_ENABLE_TELEMETRY" not in env

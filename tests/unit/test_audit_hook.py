@@ -33,7 +33,7 @@ PLANTED_TEXT = (
 def hook(tmp_path, event, **env):
     run_env = dict(os.environ, CIAB_AUDIT_FILE=str(tmp_path / "audit" / "audit.jsonl"),
                    CIAB_AUDIT_STDOUT=str(tmp_path / "container.log"), CIAB_CLUSTER="kind-test", CIAB_NAMESPACE="claude",
-                   CIAB_POD_NAME="claude-agent-0", CIAB_TIER="reader", CIAB_SERVICE_ACCOUNT="claude-agent")
+                   CIAB_POD_NAME="claude-agent-0", CIAB_POD_IP="10.244.1.7", CIAB_TIER="reader", CIAB_SERVICE_ACCOUNT="claude-agent")
     run_env.update(env)
     (tmp_path / "container.log").touch()
     data = event if isinstance(event, str) else json.dumps(event)
@@ -64,7 +64,7 @@ def test_a_tool_call_is_recorded_twice_with_its_context(tmp_path):
     assert log == lines(tmp_path, "audit.jsonl")
     pre, post = log
     assert pre["event"] == "PreToolUse" and pre["tool"] == "Bash" and pre["input"]["command"] == "kubectl get pods -A"
-    for field, value in [("cluster", "kind-test"), ("namespace", "claude"), ("pod", "claude-agent-0"), ("tier", "reader"),
+    for field, value in [("cluster", "kind-test"), ("namespace", "claude"), ("pod", "claude-agent-0"), ("pod_ip", "10.244.1.7"), ("tier", "reader"),
                          ("service_account", "claude-agent"), ("tool_use_id", "toolu_1")]:
         assert pre[field] == value and post[field] == value
     assert post["status"] == "ok" and post["exit_code"] == 0 and post["duration_ms"] == 42

@@ -67,7 +67,36 @@ ciab.io/agent-namespace: {{ .Release.Namespace }}
 {{- define "ciab.egressHosts" -}}
 {{- $facts := include "ciab.facts" . | fromYaml -}}
 {{- $hosts := .Values.egress.hosts | default $facts.egress_default_hosts -}}
-{{- concat $hosts .Values.egress.extraHosts | uniq | toJson -}}
+{{- $telemetry := include "ciab.telemetryTarget" . | fromJson -}}
+{{- $extra := .Values.egress.extraHosts -}}
+{{- if and $telemetry.host (not $telemetry.local) }}{{ $extra = append $extra $telemetry.host }}{{ end -}}
+{{- concat $hosts $extra | uniq | toJson -}}
+{{- end -}}
+
+{{/* Egress ports: egress.ports, and the telemetry endpoint's port when it is reached through the proxy. */}}
+{{- define "ciab.egressPorts" -}}
+{{- $telemetry := include "ciab.telemetryTarget" . | fromJson -}}
+{{- $ports := list -}}
+{{- range .Values.egress.ports }}{{ $ports = append $ports (int .) }}{{ end -}}
+{{- if and $telemetry.host (not $telemetry.local) }}{{ $ports = append $ports (int $telemetry.port) }}{{ end -}}
+{{- $ports | uniq | toJson -}}
+{{- end -}}
+
+{{/* The OTLP endpoint of telemetry, as {host, port, local}: a cluster-local one is reached directly (NO_PROXY
+     holds .svc and the cluster domain; telemetry.networkPolicyPeers admit it), any other through the proxy. Empty
+     when telemetry is off. */}}
+{{- define "ciab.telemetryTarget" -}}
+{{- $t := .Values.telemetry -}}
+{{- if $t.enabled -}}
+{{- $endpoint := required "telemetry.endpoint (an OTLP URL such as https://otel.example.com:4318) is required with telemetry.enabled" $t.endpoint -}}
+{{- $url := urlParse $endpoint -}}
+{{- $host := regexReplaceAll ":[0-9]+$" $url.host "" -}}
+{{- $port := regexFind "[0-9]+$" (regexFind ":[0-9]+$" $url.host) | default (ternary "443" "80" (eq $url.scheme "https")) -}}
+{{- $local := or (hasSuffix ".svc" $host) (hasSuffix (printf ".%s" .Values.clusterDomain) $host) (not (contains "." $host)) -}}
+{{- dict "host" $host "port" $port "local" $local | toJson -}}
+{{- else -}}
+{}
+{{- end -}}
 {{- end -}}
 
 {{/* The egress proxy's labels: its own app.kubernetes.io/name, so no selector of the agent ever matches it. */}}

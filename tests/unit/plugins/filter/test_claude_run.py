@@ -53,3 +53,10 @@ def test_lines_that_are_not_json_are_kept_apart():
 def test_long_results_are_truncated():
     long = dict(RESULTS, message={"content": [{"type": "tool_result", "tool_use_id": "t1", "content": "x" * 5000}]})
     assert len(claude_run(lines(USE, long))["tool_calls"][0]["result"]) == 2000
+
+
+def test_audit_lines_are_kept_apart_from_the_run():
+    audit = {"ciab_audit": 1, "event": "PostToolUse", "tool": "Bash", "ts": "2026-11-27T12:00:00Z"}
+    run = claude_run(lines(audit, USE, RESULTS, audit, FINAL))
+    assert run["audit"] == [audit, audit]
+    assert [c["name"] for c in run["tool_calls"]] == ["Bash", "mcp__kubernetes__pods_delete"] and run["finished"]

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from ansible_collections.ciab.claude_in_a_box.plugins.module_utils._audit import (
-    AuditError, join, parse_time, read_api_audit, read_record, service_account_user, table)
+    AuditError, join, parse_time, read_api_audit, read_record, record_file_lines, service_account_user, table)
 
 SA = "system:serviceaccount:claude:claude-agent"
 KUBECTL = "kubectl/v1.34.4 (linux/amd64) kubernetes/abc"
@@ -31,7 +31,7 @@ def call(tool_use_id, tool, start, end=None, status="ok", **fields):
 
 
 def api(sec, verb="list", resource="pods", code=200, agent=KUBECTL, user=SA, namespace="kube-system", name="",
-        stage="ResponseComplete", impersonated=None):
+        stage="ResponseComplete", impersonated=None, ips=None):
     event = {"kind": "Event", "apiVersion": "audit.k8s.io/v1", "level": "Metadata", "auditID": "id-%s" % sec,
              "stage": stage, "requestURI": "/api/v1/%s" % resource, "verb": verb, "user": {"username": user},
              "userAgent": agent, "objectRef": {"resource": resource, "namespace": namespace, "name": name},
@@ -39,6 +39,8 @@ def api(sec, verb="list", resource="pods", code=200, agent=KUBECTL, user=SA, nam
              "stageTimestamp": "%s%09.6fZ" % (BASE, sec + 0.01)}
     if impersonated:
         event["impersonatedUser"] = {"username": impersonated}
+    if ips:
+        event["sourceIPs"] = ips
     return json.dumps(event)
 
 
@@ -165,3 +167,23 @@ def test_two_service_accounts_in_one_record_need_a_choice():
         run(record, [api(1.5)])
     result, _, _ = run(record, [api(1.5)], service_account="claude:claude-agent")
     assert result["summary"]["explained"] == 1
+
+
+def test_the_agents_credentials_used_from_elsewhere_are_never_explained():
+    record = [rec("PreToolUse", 1.0, tool_use_id="t1", tool="Bash", input={"command": "kubectl get pods"}, pod_ip="10.244.1.7"),
+              rec("PostToolUse", 3.0, tool_use_id="t1", tool="Bash", status="ok", duration_ms=2000, pod_ip="10.244.1.7")]
+    audit = [api(1.5, ips=["10.244.1.7"]), api(2.0, ips=["172.18.0.1"], agent="curl/8.0"), api(3.5, ips=["172.18.0.1"])]
+    result, _, _ = run(record, audit, skew=1.0)
+    assert [r["source_ip"] for r in by_tool(result)["t1"]["requests"]] == ["10.244.1.7"]
+    assert [r["reason"] for r in result["unexplained"]] == [
+        "from 172.18.0.1, not the agent's pod (10.244.1.7)",
+        "from 172.18.0.1, not the agent's pod (10.244.1.7)"]
+    assert any("not the agent's pod" in line for line in table(result))
+
+
+def test_the_ask_roles_result_file_is_a_record():
+    lines = call("t1", "Bash", 1.0, 2.0)
+    ask_result = json.dumps({"answer": "x", "audit": [json.loads(line) for line in lines]}, indent=2).splitlines()
+    result, _, _ = run(record_file_lines(ask_result), [api(1.5)])
+    assert len(by_tool(result)["t1"]["requests"]) == 1
+    assert record_file_lines(lines) == lines  # JSON lines stay as they are
