@@ -15,7 +15,7 @@ description:
   - Reads the agent's own audit record (the JSON lines the image's managed hooks write for every session, tool call
     and refusal) from an agent pod's log or a file, and the Kubernetes API server's audit log from a KIND control
     plane or a file.
-  - Returns a timeline: each tool call with the API requests it caused (verb, resource, namespace, name, response
+  - Returns a timeline, each tool call with the API requests it caused (verb, resource, namespace, name, response
     code), calls refused by Claude's own rules (which caused none), and the API requests by the agent's
     ServiceAccount that no tool call explains.
   - A request belongs to the call whose window (from its start to its end, widened by O(skew)) holds the time the
@@ -171,7 +171,7 @@ table:
   type: list
   elements: str
 malformed_lines:
-  description: Lines of either input that could not be read, as C(<source> line <n>: <reason>) (left out of the join).
+  description: Lines of either input that could not be read, each as C(<source> line <n> - <reason>), left out of the join.
   returned: success
   type: list
   elements: str
@@ -252,8 +252,8 @@ def main():
 
     record, bad_record = read_record(record_lines, record_source)
     api_events, bad_audit, _total = read_api_audit(audit_lines, audit_source)
-    malformed = (["%s line %d: %s" % (record_source, n, why) for n, why in bad_record]
-                 + ["%s line %d: %s" % (audit_source, n, why) for n, why in bad_audit])
+    malformed = (["%s line %d - %s" % (record_source, n, why) for n, why in bad_record]
+                 + ["%s line %d - %s" % (audit_source, n, why) for n, why in bad_audit])
     for line in malformed[:5]:
         module.warn("left out: " + line)
     if len(malformed) > 5:
