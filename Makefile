@@ -81,20 +81,18 @@ mirror: venv testbed-tools ## serve the loopback download mirror the offline ima
 
 .PHONY: molecule-image
 molecule-image: venv engine mirror ## Molecule scenario "image": offline build, tools, entrypoint modes
-	$(BIN)/molecule test -s image && $(BIN)/python tests/harness/scenarios.py record image passed \
-	  || { $(BIN)/python tests/harness/scenarios.py record image failed; exit 1; }
+	$(BIN)/python tests/harness/scenarios.py run image -- $(BIN)/molecule test -s image
 
 .PHONY: molecule-k8s
 molecule-k8s: venv testbed-tools ## Molecule scenario "k8s": RBAC, workload, NetworkPolicy on the test bed
 	@export PATH="$$($(BIN)/python tests/harness/gobuild.py helm 2>/dev/null | tr '\n' ':')$$PATH"; \
-	$(BIN)/molecule test -s k8s && $(BIN)/python tests/harness/scenarios.py record k8s passed \
-	  || { $(BIN)/python tests/harness/scenarios.py record k8s failed; exit 1; }
+	$(BIN)/python tests/harness/scenarios.py run k8s -- $(BIN)/molecule test -s k8s
 
 .PHONY: integration
 integration: venv engine mirror testbed-tools ## integration tests: fleet rollout (3 test-bed clusters, registry), Compose, Helm chart and parity
 	$(BIN)/python tests/harness/gobuild.py registry >/dev/null
 	@export PATH="$$($(BIN)/python tests/harness/gobuild.py helm 2>/dev/null | tr '\n' ':')$$PATH"; \
-	$(BIN)/pytest -q tests/integration
+	$(BIN)/python tests/harness/scenarios.py phase integration -- $(BIN)/pytest -q tests/integration
 
 .PHONY: node-components
 node-components: venv ## compile the KIND node image's binaries from Go modules; prints their directory
@@ -107,15 +105,15 @@ molecule-default: venv engine mirror ## Molecule scenario "default": site.yml on
 	if [ "$$source" = build ]; then \
 	  export CIAB_KIND_NODE_SOURCE=build CIAB_NODE_COMPONENTS=$$($(BIN)/python tests/harness/node_components.py); \
 	fi; \
-	$(BIN)/molecule test -s default && $(BIN)/python tests/harness/scenarios.py record default passed \
-	  || { $(BIN)/python tests/harness/scenarios.py record default failed; exit 1; }
+	$(BIN)/python tests/harness/scenarios.py run default -- $(BIN)/molecule test -s default
 
 .PHONY: test
-test: ## the whole suite: lint, unit, integration (what CI runs); ends with a scenario summary
-	@rm -f tests/output/scenarios.txt
-	$(MAKE) lint unit
+test: venv ## the whole suite: lint, unit, scenarios, integration (what CI runs); ends with the scenario summary and a time table
+	@rm -f tests/output/scenarios.txt tests/output/phases.txt
+	$(BIN)/python tests/harness/scenarios.py phase lint -- $(MAKE) --no-print-directory lint
+	$(BIN)/python tests/harness/scenarios.py phase unit -- $(MAKE) --no-print-directory unit
 	@status=0; $(MAKE) -k molecule-image molecule-k8s molecule-default integration || status=$$?; \
-	  $(BIN)/python tests/harness/scenarios.py summary || status=1; \
+	  $(BIN)/python tests/harness/scenarios.py summary --expect image,k8s,default || status=1; \
 	  $(MAKE) --no-print-directory stop; exit $$status
 
 .PHONY: bench-image

@@ -20,6 +20,9 @@ import re
 import shutil
 import subprocess
 import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import scenarios  # noqa: E402  (the run's time table, which make test prints)
 import time
 
 import yaml
@@ -183,6 +186,7 @@ def _build(target: str) -> pathlib.Path:
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
     log(f"{target} {version}: built in {time.monotonic() - started:.0f}s -> {out}")
+    scenarios.record_phase("go build", f"{target} {version}", time.monotonic() - started, "ok")
     return out
 
 

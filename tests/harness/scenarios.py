@@ -1,29 +1,52 @@
 #!/usr/bin/env python3
-"""Ledger of the Molecule scenarios of one `make test` run, so a scenario that cannot run here is reported as
-NOT RUN (never as passed), and the run ends with one summary line.
+"""Ledger of one `make test` run: the Molecule scenarios (so a scenario that cannot run here is reported as NOT RUN,
+never as passed, and one that never reported is MISSING) and the time of each phase (lint, unit, each Go build,
+each scenario, integration), printed as a table at the end so every CI log shows the budget.
 
-Usage: scenarios.py record NAME passed|failed|not-run [REASON]
+Usage: scenarios.py run NAME -- CMD...       run a Molecule scenario's command; record passed/failed and its time
+       scenarios.py phase NAME -- CMD...     run any other phase's command; record its time (and its exit code)
+       scenarios.py record NAME passed|failed|not-run [REASON]
        scenarios.py kind-node-source   print "pull" when the KIND node image is here or can be pulled, else
                                        say (on stderr) that it will be built offline and print "build"
-       scenarios.py summary            print the ledger and "molecule: N passed, N failed, N skipped";
-                                       exit 1 when a scenario failed or none passed
+       scenarios.py summary [--expect A,B,...]
+                                       print the ledger, "molecule: N passed, N failed, N skipped" and the time
+                                       table; exit 1 when a scenario failed, an expected one did not report, or
+                                       none passed
+Go builds add their own lines (tests/harness/gobuild.py, when it compiles rather than reuses).
 """
 from __future__ import annotations
 
 import pathlib
 import subprocess
 import sys
+import time
 
 import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 LEDGER = ROOT / "tests" / "output" / "scenarios.txt"
+PHASES = ROOT / "tests" / "output" / "phases.txt"
 
 
 def record(name: str, result: str, reason: str = "") -> None:
     LEDGER.parent.mkdir(parents=True, exist_ok=True)
     with LEDGER.open("a") as fh:
         fh.write(f"{name}\t{result}\t{reason}\n")
+
+
+def record_phase(kind: str, name: str, seconds: float, result: str) -> None:
+    PHASES.parent.mkdir(parents=True, exist_ok=True)
+    with PHASES.open("a") as fh:
+        fh.write(f"{kind}\t{name}\t{seconds:.0f}\t{result}\n")
+
+
+def timed(kind: str, name: str, argv: list[str]) -> int:
+    started = time.monotonic()
+    rc = subprocess.run(argv).returncode
+    record_phase(kind, name, time.monotonic() - started, "ok" if rc == 0 else f"exit {rc}")
+    if kind == "scenario":
+        record(name, "passed" if rc == 0 else "failed")
+    return rc
 
 
 def node_image() -> str:
@@ -45,15 +68,31 @@ def kind_node_source() -> int:
     return 0
 
 
-def summary() -> int:
+def time_table() -> list[str]:
+    rows = [line.split("\t") for line in PHASES.read_text().splitlines()] if PHASES.exists() else []
+    if not rows:
+        return []
+    out = ["== Time per phase (seconds)"]
+    for kind, name, seconds, result in rows:
+        out.append(f"  {seconds:>6}  {kind:<9} {name:<28} {result}")
+    out.append(f"  {sum(int(r[2]) for r in rows):>6}  total")
+    return out
+
+
+def summary(expect: list[str]) -> int:
     rows = [line.split("\t") for line in LEDGER.read_text().splitlines()] if LEDGER.exists() else []
     counts = {"passed": 0, "failed": 0, "not-run": 0}
     print("== Molecule scenarios")
     for name, result, reason in rows:
         counts[result] += 1
         print(f"  {name:<10} {result.upper():<8} {reason}")
-    print(f"molecule: {counts['passed']} passed, {counts['failed']} failed, {counts['not-run']} skipped")
-    return 1 if counts["failed"] or not counts["passed"] else 0
+    missing = [name for name in expect if name not in {row[0] for row in rows}]
+    for name in missing:
+        print(f"  {name:<10} MISSING  expected, but it never reported")
+    print(f"molecule: {counts['passed']} passed, {counts['failed']} failed, {counts['not-run']} skipped"
+          + (f", {len(missing)} missing" if missing else ""))
+    print("\n".join(time_table()))
+    return 1 if counts["failed"] or not counts["passed"] or missing else 0
 
 
 def main() -> int:
@@ -63,8 +102,14 @@ def main() -> int:
         return 0
     if args == ["kind-node-source"]:
         return kind_node_source()
-    if args == ["summary"]:
-        return summary()
+    if args[:1] == ["summary"]:
+        expect = args[2].split(",") if args[1:2] == ["--expect"] and len(args) == 3 else []
+        if len(args) not in (1, 3) or (len(args) == 3 and not expect):
+            print(__doc__, file=sys.stderr)
+            return 64
+        return summary([name for name in expect if name])
+    if args[:1] in (["run"], ["phase"]) and len(args) >= 4 and args[2] == "--":
+        return timed("scenario" if args[0] == "run" else "phase", args[1], args[3:])
     print(__doc__, file=sys.stderr)
     return 64
 
