@@ -70,7 +70,21 @@ def scan_layer(name: str, layer) -> list[str]:
     return found
 
 
+def scan_json_blob(name: str, data: bytes) -> list[str]:
+    """An OCI blob that is JSON: the image config (env, history: scanned as such), or an index or manifest."""
+    try:
+        document = json.loads(data)
+    except ValueError:
+        return scan_blob(name, data)
+    if isinstance(document, dict) and ("history" in document or "rootfs" in document or "config" in document
+                                       and "architecture" in document):
+        return scan_config(document)
+    return scan_blob(name, data)
+
+
 def scan_saved(fileobj) -> list[str]:
+    """Both layouts `docker save` writes: the legacy one (<id>.json config, <id>/layer.tar) and the OCI one Docker
+    25+ writes (blobs/sha256/<digest>: the config and the manifests are JSON blobs beside the layer tars)."""
     found = []
     with tarfile.open(fileobj=fileobj, mode="r|*") as saved:
         for member in saved:
@@ -79,12 +93,10 @@ def scan_saved(fileobj) -> list[str]:
             fh = saved.extractfile(member)
             if member.name.endswith(".json") and member.name != "manifest.json" and "/" not in member.name:
                 found += scan_config(json.load(fh))
+            elif member.name.startswith("blobs/") and fh.peek(1)[:1] in (b"{", b"["):
+                found += scan_json_blob(member.name, fh.read())
             elif member.name.endswith("layer.tar") or member.name.startswith("blobs/"):
-                try:
-                    found += scan_layer(member.name, fh)
-                except tarfile.ReadError:
-                    # an OCI blob that is a config, not a layer
-                    pass
+                found += scan_layer(member.name, fh)
     return found
 
 

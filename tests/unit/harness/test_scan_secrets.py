@@ -32,7 +32,27 @@ def saved_image(layer_files, env=(), history=()):
     }))
 
 
+def oci_image(layer_files, env=(), history=()):
+    """The layout of `docker save` on Docker 25+: index, manifest and config are JSON blobs beside the layers."""
+    config = {"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": []},
+              "config": {"Env": list(env)}, "history": [{"created_by": h} for h in history]}
+    manifest = {"schemaVersion": 2, "config": {"digest": "sha256:c0"}, "layers": [{"digest": "sha256:l1"}]}
+    return io.BytesIO(tar_of({
+        "oci-layout": b'{"imageLayoutVersion": "1.0.0"}',
+        "index.json": json.dumps({"schemaVersion": 2, "manifests": [{"digest": "sha256:m0"}]}).encode(),
+        "manifest.json": b"[]",
+        "blobs/sha256/m0": json.dumps(manifest).encode(),
+        "blobs/sha256/c0": json.dumps(config).encode(),
+        "blobs/sha256/l1": tar_of(layer_files),
+    }))
+
+
 @pytest.mark.parametrize("image,expect", [
+    (oci_image({"usr/bin/x": b"clean"}, env=["PATH=/usr/bin"], history=["RUN apt-get install x"]), []),
+    (oci_image({}, env=["ANTHROPIC_API_KEY=abc"]), ["ANTHROPIC_API_KEY has a value"]),
+    (oci_image({}, history=["RUN CLAUDE_CODE_OAUTH_TOKEN=xyz claude -p hi"]), ["set in a build step"]),
+    (oci_image({}, history=["RUN echo " + TOKEN.decode()]), ["history: anthropic key or token", "image config: anthropic key or token"]),
+    (oci_image({"home/claude/.claude/notes": b"token=" + TOKEN}), ["anthropic key or token"]),
     (saved_image({"usr/local/bin/claude": b"\x7fELF ... sk-ant-api03- prefix check ..."}), []),
     (saved_image({"etc/ssl/certs/ca-certificates.crt": b"-----BEGIN CERTIFICATE-----\nMIIB..."}), []),
     (saved_image({"home/claude/.claude/notes": b"token=" + TOKEN}), ["anthropic key or token"]),
