@@ -152,7 +152,7 @@ def tool_calls(record):
             call = {"session_id": key[0], "tool_use_id": key[1], "tool": event.get("tool"), "input": event.get("input"),
                     "start": event["_t"], "end": None, "status": "unfinished", "exit_code": None, "duration_ms": None,
                     "output": None, "approval_requested": False, "requests": []}
-            for field in ("cluster", "namespace", "pod", "pod_ip", "tier", "service_account"):
+            for field in ("cluster", "namespace", "pod", "pod_ip", "node_ip", "tier", "service_account"):
                 call[field] = event.get(field, "")
             calls[key] = call
             order.append(call)
@@ -225,21 +225,28 @@ def join(record, api_events, service_account=None, skew=1.0, mcp_user_agent="kub
             "rotated log, or clocks apart more than skew=%ss)"
             % (audit_source, user, format_time(min(e["_t"] for e in mine)), format_time(max(e["_t"] for e in mine)),
                record_source, format_time(first + skew), format_time(last - skew), skew))
-    unexplained = []
-    pod_ips = {e.get("pod_ip") for e in record if e.get("pod_ip")}
+    unexplained, background = [], []
+    # where the agent's requests come from: its pod, or its node (when the way to the API server is SNATed)
+    pod_ips = {e.get(field) for e in record for field in ("pod_ip", "node_ip") if e.get(field)}
     for event in sorted(during, key=lambda e: e["_t"]):
         client = _client(event.get("userAgent"), mcp_user_agent)
         ips = event.get("sourceIPs") or []
         running = [c for c in calls if c["status"] != "refused"
                    and c["start"] - skew <= event["_t"] <= (c["end"] if c["end"] is not None else c["start"]) + skew]
         # a request from another address than the agent's pod used its credentials elsewhere: no call explains it
-        same_pod = [c for c in running if not c["pod_ip"] or not ips or c["pod_ip"] in ips]
+        same_pod = [c for c in running if not c["pod_ip"] or not ips or set(ips) & {c["pod_ip"], c["node_ip"]}]
         candidates = [c for c in same_pod if _call_client(c) == client]
         if candidates:
             max(candidates, key=lambda c: c["start"])["requests"].append(_request(event))
             continue
         request = _request(event)
-        if ips and pod_ips and not set(ips) & pod_ips:
+        from_pod = not ips or not pod_ips or bool(set(ips) & pod_ips)
+        if from_pod and client == "mcp" and not request["resource"] and request["verb"] == "get":
+            # the MCP server reads the API's discovery documents (/api, /apis) when it starts: no data, no tool call
+            request["reason"] = "API discovery by the MCP server"
+            background.append(request)
+            continue
+        if not from_pod:
             request["reason"] = "from %s, not the agent's pod (%s)%s" % (
                 ips[0], ", ".join(sorted(pod_ips)), "" if running else "; no tool call was running")
         elif same_pod:
@@ -262,15 +269,16 @@ def join(record, api_events, service_account=None, skew=1.0, mcp_user_agent="kub
         "tool_calls": len(calls),
         "refused": sum(1 for c in calls if c["status"] == "refused"),
         "failed": sum(1 for c in calls if c["status"] == "error"),
-        "api_requests": requests + len(unexplained),
+        "api_requests": requests + len(unexplained) + len(background),
         "explained": requests,
         "unexplained": len(unexplained),
         "denied": sum(1 for c in calls for r in c["requests"] if r["code"] == 403)
         + sum(1 for r in unexplained if r["code"] == 403),
+        "background": len(background),
         "sessions": len(sessions),
     }
-    return {"timeline": timeline, "unexplained": unexplained, "sessions": sorted(sessions.values(),
-            key=lambda s: s.get("start") or ""), "summary": summary}
+    return {"timeline": timeline, "unexplained": unexplained, "background": background,
+            "sessions": sorted(sessions.values(), key=lambda s: s.get("start") or ""), "summary": summary}
 
 
 def _short(value, width):
@@ -306,5 +314,6 @@ def table(result, width=60):
                                                          _short(request["user_agent"], 40), request["reason"]))
     summary = result["summary"]
     lines.append("%(tool_calls)d tool calls (%(refused)d refused by Claude, %(failed)d failed), %(api_requests)d API "
-                 "requests (%(explained)d explained, %(unexplained)d not, %(denied)d denied by the API server)" % summary)
+                 "requests (%(explained)d explained, %(unexplained)d not, %(background)d the MCP server's discovery, "
+                 "%(denied)d denied by the API server)" % summary)
     return lines

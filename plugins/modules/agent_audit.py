@@ -20,7 +20,8 @@ description:
     ServiceAccount that no tool call explains.
   - A request belongs to the call whose window (from its start to its end, widened by O(skew)) holds the time the
     API server received it and whose client made it (the MCP server for C(mcp__*) tools, the agent's processes
-    for the others); when windows overlap, the call that started last wins.
+    for the others) from the agent's pod (its address, or its node's where the way to the API server is SNATed);
+    when windows overlap, the call that started last wins.
   - Only reads; it runs the same way in check mode.
 author:
   - claude-in-a-box contributors
@@ -94,6 +95,8 @@ notes:
   - The record holds redacted, truncated tool input and output; the audit log holds no request or response bodies
     (Metadata level).
   - Requests outside the record's time span are left out; the error says when the two do not overlap at all.
+  - Where the cluster SNATs pod traffic to the API server to the node's address (KIND does), a request with the
+    agent's token from another pod on the same node looks like the agent's; from anywhere else it is unexplained.
 seealso:
   - name: Audit trail (README)
     description: The hooks, the API server's audit policy for any cluster, and the audit playbook.
@@ -153,6 +156,13 @@ timeline:
         - {time: "2026-11-27T11:40:01.123456Z", verb: list, resource: pods, namespace: kube-system, name: "", code: 200}
 unexplained:
   description: API requests by the ServiceAccount during the record that no tool call explains, each with a reason.
+  returned: success
+  type: list
+  elements: dict
+background:
+  description:
+    - The MCP server's reads of the API's discovery documents (C(/api), C(/apis)) outside any tool call, which it
+      makes when it starts; they carry no cluster data.
   returned: success
   type: list
   elements: dict

@@ -45,7 +45,7 @@ def text:
   else tojson end;
 def output: text | if . == null then null else .[0:65536] | redact | clip($chars) end;
 def context: {ciab_audit: 1, ts: $ts, event: .hook_event_name, cluster: $cluster, namespace: $namespace,
-              pod: $pod, pod_ip: $pod_ip, tier: $tier, service_account: $sa, session_id: .session_id};
+              pod: $pod, pod_ip: $pod_ip, node_ip: $node_ip, tier: $tier, service_account: $sa, session_id: .session_id};
 if .hook_event_name == "PostToolBatch" then
   # calls that ran have their PostToolUse or PostToolUseFailure line; the others were refused before running
   ($ran_ids | split("\n")) as $ran
@@ -87,7 +87,8 @@ ran_file=""
 
 lines=$(printf '%s' "$input" | jq -c \
   --arg ts "$ts" --arg cluster "${CIAB_CLUSTER:-}" --arg namespace "${CIAB_NAMESPACE:-}" \
-  --arg pod "${CIAB_POD_NAME:-${HOSTNAME:-}}" --arg pod_ip "${CIAB_POD_IP:-}" --arg tier "${CIAB_TIER:-}" --arg sa "${CIAB_SERVICE_ACCOUNT:-}" \
+  --arg pod "${CIAB_POD_NAME:-${HOSTNAME:-}}" --arg pod_ip "${CIAB_POD_IP:-}" \
+  --arg node_ip "${CIAB_NODE_IP:-}" --arg tier "${CIAB_TIER:-}" --arg sa "${CIAB_SERVICE_ACCOUNT:-}" \
   --argjson chars "$output_chars" --arg ran_ids "$( [ -n "$ran_file" ] && cat "$ran_file" 2>/dev/null || true)" \
   "$program" 2>/dev/null) || lines=$(jq -cn --arg ts "$ts" --arg event "$event" \
   '{ciab_audit: 1, ts: $ts, event: $event, status: "unrecorded", output: "the hook could not read this event"}')

@@ -85,7 +85,7 @@ def test_each_call_gets_its_requests_and_refusals_get_none():
     assert [(r["verb"], r["code"], r["name"]) for r in calls["t4"]["requests"]] == [("delete", 403, "coredns-1")]
     assert result["unexplained"] == []
     assert result["summary"] == {"service_account": SA, "tool_calls": 4, "refused": 1, "failed": 1, "api_requests": 3,
-                                 "explained": 3, "unexplained": 0, "denied": 1, "sessions": 0}
+                                 "explained": 3, "unexplained": 0, "denied": 1, "background": 0, "sessions": 0}
 
 
 def test_clock_skew_within_the_allowance_still_matches():
@@ -123,7 +123,7 @@ def test_requests_no_call_explains_are_reported_with_a_reason():
     assert result["summary"]["denied"] == 1 and result["summary"]["unexplained"] == 2
     lines = table(result)
     assert any("no tool call explains" in line for line in lines)
-    assert lines[-1].startswith("2 tool calls (0 refused by Claude, 0 failed), 2 API requests (0 explained, 2 not")
+    assert lines[-1].startswith("2 tool calls (0 refused by Claude, 0 failed), 2 API requests (0 explained, 2 not, 0 the")
 
 
 def test_impersonation_counts_as_the_service_account():
@@ -187,3 +187,23 @@ def test_the_ask_roles_result_file_is_a_record():
     result, _, _ = run(record_file_lines(ask_result), [api(1.5)])
     assert len(by_tool(result)["t1"]["requests"]) == 1
     assert record_file_lines(lines) == lines  # JSON lines stay as they are
+
+
+def test_the_node_address_counts_as_the_pods_and_mcp_discovery_is_background():
+    """Where the way to the API server is SNATed (KIND here), the pod's requests arrive from its node's address."""
+    ctx = {"pod_ip": "10.244.2.6", "node_ip": "172.18.0.3"}
+    record = [rec("SessionStart", 0.5, **ctx),
+              rec("PreToolUse", 1.0, tool_use_id="t1", tool="mcp__kubernetes__pods_list", input={}, **ctx),
+              rec("PostToolUse", 1.5, tool_use_id="t1", tool="mcp__kubernetes__pods_list", status="ok", duration_ms=500, **ctx),
+              rec("SessionEnd", 3.0, **ctx)]
+    audit = [api(0.6, verb="get", resource="", agent=MCP, ips=["172.18.0.3"]),  # the server's discovery at start
+             api(1.2, agent=MCP, ips=["172.18.0.3"]),                           # the tool's request, via the node
+             api(1.3, agent=MCP, ips=["172.18.0.1"]),                           # the token elsewhere
+             api(1.9, verb="list", resource="secrets", agent=MCP, ips=["172.18.0.3"])]  # the server, no tool running
+    result, _, _ = run(record, audit, skew=0.2)
+    assert [r["source_ip"] for r in by_tool(result)["t1"]["requests"]] == ["172.18.0.3"]
+    assert [r["reason"] for r in result["background"]] == ["API discovery by the MCP server"]
+    assert [(r["resource"], r["reason"]) for r in result["unexplained"]] == [
+        ("pods", "from 172.18.0.1, not the agent's pod (10.244.2.6, 172.18.0.3)"),
+        ("secrets", "no tool call was running")]
+    assert result["summary"]["api_requests"] == 4 and result["summary"]["background"] == 1
