@@ -99,7 +99,9 @@ def test_changing_one_tier_changes_only_that_cluster(first_run, fleet_clusters, 
 
 @pytest.mark.parametrize("override,message", [
     ({"ciab_context": ""}, "host fleet-2: ciab_context is missing"),
-    ({"ciab_tier": "admin"}, "host fleet-2: ciab_tier 'admin' (reader, operator)"),
+    ({"ciab_tier": "admin"}, "host fleet-2: value of ciab_tier must be one of: reader, operator, got: admin"),
+    ({"ciab_image_delivery": "ftp"}, "host fleet-2: value of ciab_image_delivery must be one of: kind_load, registry, got: ftp"),
+    ({"ciab_tier": "operator"}, "host fleet-2: ciab_tier operator needs ciab_operator_namespaces"),
     ({"ciab_kubeconfig": "SAME", "ciab_context": "SAME"}, "hosts fleet-1, fleet-2 and fleet-3 point at the same cluster and namespace"),
 ])
 def test_bad_inventory_fails_before_any_change(tmp_path, fleet_clusters, registry, override, message):
@@ -113,3 +115,30 @@ def test_bad_inventory_fails_before_any_change(tmp_path, fleet_clusters, registr
     assert message in " ".join(out.split()), out[-2000:]
     assert "PLAY [Roll out to the clusters]" not in out
     assert "PLAY [Build the image once" not in out
+
+
+def gate_run(tmp_path, fleet_clusters, registry, extra_hosts):
+    inventory = write_inventory(tmp_path / "gate.yml", fleet_clusters, registry, extra_hosts=extra_hosts)
+    report = tmp_path / "report.json"
+    rc, out = rollout(inventory, "-e", "ciab_rollout_canary=1", "-e", "ciab_rollout_max_fail_percentage=0",
+                      "-e", f"ciab_rollout_report={report}")
+    rows = {r["cluster"]: r for r in json.loads(report.read_text())["clusters"]} if report.exists() else {}
+    return rc, out, rows
+
+
+def test_a_failed_canary_closes_the_gate_and_no_other_cluster_is_touched(first_run, tmp_path, fleet_clusters, registry):
+    # hosts go in name order: the unreachable one is the canary here
+    canary = {"canary-gone": unreachable_host(tmp_path)["gone"]}
+    rc, out, rows = gate_run(tmp_path, fleet_clusters, registry, canary)
+    assert rc != 0, out[-3000:]
+    assert rows["canary-gone"]["result"] == "failed"
+    assert {n: rows[n]["result"] for n in fleet_clusters} == {n: "skipped" for n in fleet_clusters}, out[-3000:]
+    assert all("not rolled out" in rows[n]["message"] for n in fleet_clusters)
+    assert {h: c for h, c in recap(out).items() if h in fleet_clusters} == {n: 0 for n in fleet_clusters}
+
+
+def test_a_canary_that_rolls_out_opens_the_gate(first_run, tmp_path, fleet_clusters, registry):
+    # the control: fleet-1 is the canary and succeeds, so the next batch goes (the unreachable one fails in it)
+    rc, out, rows = gate_run(tmp_path, fleet_clusters, registry, unreachable_host(tmp_path))
+    assert rc != 0, out[-3000:]
+    assert {n: rows[n]["result"] for n in rows} == {"fleet-1": "ok", "fleet-2": "ok", "fleet-3": "ok", "gone": "failed"}

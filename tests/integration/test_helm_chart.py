@@ -155,6 +155,32 @@ def test_shared_labels_on_both(deployed, tools):
         assert labels["app.kubernetes.io/managed-by"] == manager, labels
 
 
+def test_an_upgrade_with_the_same_values_changes_no_object(deployed, tools, tmp_path):
+    """Helm idempotence: the chart renders the same objects from the same values (no timestamps, random names or
+    lookups that move), so `helm upgrade` patches nothing and no pod rolls."""
+    kc = deployed["chart"]
+
+    def versions():
+        listed = json.loads(kubectl(tools, kc, "get", "all,configmaps,serviceaccounts,networkpolicies,roles,rolebindings",
+                                    "-n", "claude", "-l", "app.kubernetes.io/managed-by=Helm", "-o", "json"))["items"]
+        return {(o["kind"], o["metadata"]["name"]): o["metadata"]["resourceVersion"] for o in listed
+                if o["kind"] not in ("Pod", "ReplicaSet", "Endpoints", "EndpointSlice")}
+
+    values = tmp_path / "values.json"
+    values.write_text(json.dumps({"image": IMAGE, "egress": PROXY}))
+    before = versions()
+    revision = json.loads(subprocess.run([tools["helm"], "--kubeconfig", kc, "status", "claude-agent", "-n", "claude",
+                                          "-o", "json"], capture_output=True, text=True, check=True).stdout)["version"]
+    proc = subprocess.run([tools["helm"], "--kubeconfig", kc, "upgrade", "claude-agent", str(REPO / "charts/claude-in-a-box"),
+                           "-n", "claude", "-f", str(values)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    after = versions()
+    assert len(before) >= 6 and after == before
+    proc = subprocess.run([tools["helm"], "--kubeconfig", kc, "rollback", "claude-agent", str(revision), "-n", "claude"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
 def test_upgrade_switches_tier_and_rollback_restores_it(deployed, tools):
     kc = deployed["chart"]
     rc, out = helm_release(tools, kc, {"image": IMAGE, "egress": PROXY, "rbac": {"tier": "operator", "operatorNamespaces": ["default"]}})
