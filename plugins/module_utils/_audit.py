@@ -5,10 +5,10 @@
 server's audit events for its ServiceAccount.
 
 A tool call is the window from its PreToolUse line to its PostToolUse or PostToolUseFailure line. An API request by
-the ServiceAccount belongs to the call whose window (widened by the allowed clock skew) holds the time the API server
-received it and whose client made it: MCP tool calls are made by the MCP server (its user agent), every other tool by
-a process of the agent (kubectl, helm, curl). When windows overlap, the call that started last wins. A request no
-call explains is reported on its own: it is what an investigation wants to see first.
+the ServiceAccount belongs to the call whose client made it (MCP tool calls are made by the MCP server, its user
+agent; every other tool by a process of the agent: kubectl, helm, curl) and whose window holds the time the API server
+received it (the latest started, when several do); when no window holds it, the nearest within the allowed clock
+skew. A request no call explains is reported on its own: it is what an investigation wants to see first.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -168,6 +168,14 @@ def tool_calls(record):
     return sorted(order, key=lambda c: c["start"])
 
 
+def _distance(call, moment):
+    """Seconds from `moment` to the call's window (0 inside it); a call that never ended is its start instant."""
+    end = call["end"] if call["end"] is not None else call["start"]
+    if moment < call["start"]:
+        return call["start"] - moment
+    return max(0.0, moment - end)
+
+
 def _client(user_agent, mcp_user_agent):
     return "mcp" if mcp_user_agent and mcp_user_agent.lower() in (user_agent or "").lower() else "process"
 
@@ -231,13 +239,16 @@ def join(record, api_events, service_account=None, skew=1.0, mcp_user_agent="kub
     for event in sorted(during, key=lambda e: e["_t"]):
         client = _client(event.get("userAgent"), mcp_user_agent)
         ips = event.get("sourceIPs") or []
-        running = [c for c in calls if c["status"] != "refused"
-                   and c["start"] - skew <= event["_t"] <= (c["end"] if c["end"] is not None else c["start"]) + skew]
+        discovery = not (event.get("objectRef") or {}).get("resource")
+        running = [c for c in calls if c["status"] != "refused" and _distance(c, event["_t"]) <= skew]
         # a request from another address than the agent's pod used its credentials elsewhere: no call explains it
         same_pod = [c for c in running if not c["pod_ip"] or not ips or set(ips) & {c["pod_ip"], c["node_ip"]}]
-        candidates = [c for c in same_pod if _call_client(c) == client]
+        # the call whose own window holds the request first (the latest started, when several do); the skew only
+        # reaches a request no window holds, and never a discovery read (clients make those on their own)
+        candidates = [c for c in same_pod if _call_client(c) == client
+                      and (_distance(c, event["_t"]) == 0 or not discovery)]
         if candidates:
-            max(candidates, key=lambda c: c["start"])["requests"].append(_request(event))
+            min(candidates, key=lambda c: (_distance(c, event["_t"]), -c["start"]))["requests"].append(_request(event))
             continue
         request = _request(event)
         from_pod = not ips or not pod_ips or bool(set(ips) & pod_ips)

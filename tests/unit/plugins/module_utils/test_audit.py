@@ -207,3 +207,22 @@ def test_the_node_address_counts_as_the_pods_and_mcp_discovery_is_background():
         ("pods", "from 172.18.0.1, not the agent's pod (10.244.2.6, 172.18.0.3)"),
         ("secrets", "no tool call was running")]
     assert result["summary"]["api_requests"] == 4 and result["summary"]["background"] == 1
+
+
+def test_a_request_belongs_to_the_window_that_holds_it_not_to_the_next_call_within_skew():
+    """Recorded shape from KIND: calls 0.2 s apart, the skew (1 s) wider than the gap. Each request stays with the
+    call whose own window holds it; the skew only reaches requests no window holds."""
+    record = (call("get", "Bash", 38.403, 38.600) + call("can-i", "Bash", 38.637, 38.900)
+              + call("cm", "Bash", 39.412, 39.600) + call("mcp1", "mcp__kubernetes__pods_list", 38.245, 38.400)
+              + call("mcp2", "mcp__kubernetes__resources_get", 39.012, 39.100))
+    audit = [api(38.544), api(38.789, verb="create", resource="selfsubjectaccessreviews", code=201),
+             api(39.527, verb="get", resource="configmaps", name="planted"), api(38.321, agent=MCP),
+             api(37.498, verb="get", resource="", agent=MCP),  # the MCP server's discovery, before any window
+             api(39.650, verb="get", resource="configmaps")]   # just after cm's window: within the skew
+    result, _, _ = run(record, audit, skew=1.0)
+    calls = by_tool(result)
+    assert [r["resource"] for r in calls["get"]["requests"]] == ["pods"]
+    assert [r["resource"] for r in calls["can-i"]["requests"]] == ["selfsubjectaccessreviews"]
+    assert [r["resource"] for r in calls["cm"]["requests"]] == ["configmaps", "configmaps"]
+    assert [r["resource"] for r in calls["mcp1"]["requests"]] == ["pods"] and calls["mcp2"]["requests"] == []
+    assert [r["reason"] for r in result["background"]] == ["API discovery by the MCP server"]
