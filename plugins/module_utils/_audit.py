@@ -59,28 +59,46 @@ def service_account_user(value):
     return SA_PREFIX + ":".join(parts)
 
 
+_RECORD_STRINGS = ("event", "session_id", "tool_use_id", "tool", "pod_ip", "node_ip", "namespace", "service_account",
+                   "status")
+
+
+def _record_problem(event):
+    """Why a record line cannot be used (it sets event["_t"] when it can), or None."""
+    if not isinstance(event, dict):
+        return "not an object"
+    try:
+        event["_t"] = parse_time(event.get("ts"))
+    except ValueError:
+        return "no valid ts"
+    if not event.get("event"):
+        return "no event name"
+    for field in _RECORD_STRINGS:
+        if event.get(field) is not None and not isinstance(event[field], str):
+            return "%s is not a string" % field
+    duration = event.get("duration_ms")
+    if duration is not None and (isinstance(duration, bool) or not isinstance(duration, (int, float))):
+        return "duration_ms is not a number"
+    return None
+
+
 def read_record(lines, source):
     """The agent's record: the ciab_audit lines among `lines` (a pod log also holds other lines), and the lines that
     look like record lines but cannot be read, as (line number, reason)."""
     events, malformed = [], []
     for number, line in enumerate(lines, 1):
-        line = line.strip()
-        if not line.startswith("{") or "ciab_audit" not in line:
+        # a line may carry a prefix (a terminal's escape codes, a log shipper's time stamp)
+        start = line.find('{"ciab_audit"')
+        if start < 0:
             continue
         try:
-            event = json.loads(line)
+            event = json.loads(line[start:].strip())
         except ValueError as exc:
             malformed.append((number, "not JSON (%s)" % exc))
             continue
-        if not isinstance(event, dict) or "ciab_audit" not in event:
-            continue
-        try:
-            event["_t"] = parse_time(event.get("ts"))
-        except ValueError:
-            malformed.append((number, "no valid ts"))
-            continue
-        if not event.get("event"):
-            malformed.append((number, "no event name"))
+        problem = _record_problem(event)
+        if problem:
+            malformed.append((number, problem))
             continue
         events.append(event)
     return events, malformed
@@ -116,6 +134,11 @@ def read_api_audit(lines, source):
             if event.get("stage") not in ("ResponseComplete", "Panic"):
                 continue
             event["_t"] = parse_time(event.get("requestReceivedTimestamp") or event.get("stageTimestamp"))
+            for field in ("user", "impersonatedUser", "objectRef", "responseStatus"):
+                if event.get(field) is not None and not isinstance(event[field], dict):
+                    raise ValueError("%s is not an object" % field)
+            if not isinstance(event.get("sourceIPs") or [], list):
+                raise ValueError("sourceIPs is not a list")
         except ValueError as exc:
             malformed.append((number, str(exc)[:80]))
             continue
@@ -123,10 +146,9 @@ def read_api_audit(lines, source):
     return events, malformed, total
 
 
-def effective_user(event):
-    """Who the request acted as: the impersonated user when there is one."""
-    return ((event.get("impersonatedUser") or {}).get("username")
-            or (event.get("user") or {}).get("username") or "")
+def involves(event, user):
+    """The request was made with the user's credentials, or as the user by someone impersonating it."""
+    return user in ((event.get("user") or {}).get("username"), (event.get("impersonatedUser") or {}).get("username"))
 
 
 def tool_calls(record):
@@ -189,11 +211,13 @@ def _request(event):
     resource = ref.get("resource", "")
     if ref.get("subresource"):
         resource += "/" + ref["subresource"]
+    impersonated = (event.get("impersonatedUser") or {}).get("username")
     return {"time": format_time(event["_t"]), "verb": event.get("verb", ""), "resource": resource,
             "api_group": ref.get("apiGroup", ""), "namespace": ref.get("namespace", ""), "name": ref.get("name", ""),
             "code": (event.get("responseStatus") or {}).get("code"), "user_agent": event.get("userAgent", ""),
             "uri": event.get("requestURI", ""), "audit_id": event.get("auditID", ""),
-            "source_ip": (event.get("sourceIPs") or [""])[0]}
+            "source_ip": (event.get("sourceIPs") or [""])[0],
+            "user": (event.get("user") or {}).get("username", ""), "impersonated_user": impersonated or ""}
 
 
 def join(record, api_events, service_account=None, skew=1.0, mcp_user_agent="kubernetes-mcp-server",
@@ -219,7 +243,7 @@ def join(record, api_events, service_account=None, skew=1.0, mcp_user_agent="kub
     if not api_events:
         raise AuditError("%s holds no completed API request: not a kube-apiserver audit log, or auditing is off"
                          % audit_source)
-    mine = [e for e in api_events if effective_user(e) == user]
+    mine = [e for e in api_events if involves(e, user)]
     if not mine:
         raise AuditError("%s holds %d requests and none by %s: it is from another cluster, or its policy does not "
                          "record that namespace's ServiceAccounts" % (audit_source, len(api_events), user))
@@ -227,6 +251,7 @@ def join(record, api_events, service_account=None, skew=1.0, mcp_user_agent="kub
     first = min([e["_t"] for e in record] + [c["start"] for c in calls]) - skew
     last = max(e["_t"] for e in record) + skew
     during = [e for e in mine if first <= e["_t"] <= last]
+    outside = len(mine) - len(during)
     if not during:
         raise AuditError(
             "%s has requests by %s from %s to %s, and %s spans %s to %s: they do not overlap (another cluster, a "
@@ -248,11 +273,17 @@ def join(record, api_events, service_account=None, skew=1.0, mcp_user_agent="kub
         candidates = [c for c in same_pod if _call_client(c) == client
                       and (_distance(c, event["_t"]) == 0 or not discovery)]
         if candidates:
-            min(candidates, key=lambda c: (_distance(c, event["_t"]), -c["start"]))["requests"].append(_request(event))
+            chosen = min(candidates, key=lambda c: (_distance(c, event["_t"]), -c["start"]))
+            request = _request(event)
+            holding = [c for c in candidates if _distance(c, event["_t"]) == 0]
+            if len(holding) > 1:
+                # two calls of the same client were running: the time alone cannot tell which one asked
+                request["ambiguous_with"] = [c["tool_use_id"] for c in holding if c is not chosen]
+            chosen["requests"].append(request)
             continue
         request = _request(event)
         from_pod = not ips or not pod_ips or bool(set(ips) & pod_ips)
-        if from_pod and client == "mcp" and not request["resource"] and request["verb"] == "get":
+        if from_pod and client == "mcp" and request["uri"].split("?")[0] in ("/api", "/apis") and request["verb"] == "get":
             # the MCP server reads the API's discovery documents (/api, /apis) when it starts: no data, no tool call
             request["reason"] = "API discovery by the MCP server"
             background.append(request)
@@ -286,6 +317,7 @@ def join(record, api_events, service_account=None, skew=1.0, mcp_user_agent="kub
         "denied": sum(1 for c in calls for r in c["requests"] if r["code"] == 403)
         + sum(1 for r in unexplained if r["code"] == 403),
         "background": len(background),
+        "outside_record": outside,
         "sessions": len(sessions),
     }
     return {"timeline": timeline, "unexplained": unexplained, "background": background,
@@ -326,5 +358,6 @@ def table(result, width=60):
     summary = result["summary"]
     lines.append("%(tool_calls)d tool calls (%(refused)d refused by Claude, %(failed)d failed), %(api_requests)d API "
                  "requests (%(explained)d explained, %(unexplained)d not, %(background)d the MCP server's discovery, "
-                 "%(denied)d denied by the API server)" % summary)
+                 "%(denied)d denied by the API server); %(outside_record)d more by the ServiceAccount outside the "
+                 "record's time" % summary)
     return lines

@@ -172,7 +172,9 @@ sessions:
   type: list
   elements: dict
 summary:
-  description: Counts of tool calls, refusals, API requests explained and not, and requests the API server denied.
+  description:
+    - Counts of tool calls, refusals, API requests explained and not, requests the API server denied, the MCP
+      server's discovery reads, and the ServiceAccount's requests outside the record's time span (C(outside_record)).
   returned: success
   type: dict
 table:

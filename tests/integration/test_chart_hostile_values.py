@@ -114,6 +114,8 @@ def test_names_and_choices_refuse_anything_else(helm, field, hostile):
     {"rbac": {"tier": "operator", "operatorNamespaces": ["shop\nkind: Secret"]}},
     {"rbac": {"namespaced": True, "namespaces": ["--help"]}},
     {"rbac": {"tier": "operator", "operatorNamespaces": ["x\") || true || (\""]}},
+    {"rbac": {"tier": "operator", "operatorNamespaces": ["shop"], "operatorExpiresAt": "2026-11-27T18:00:00Z\"; true; \""}},
+    {"rbac": {"tier": "operator", "operatorNamespaces": ["shop"], "operatorExpiresAt": "tomorrow"}},
 ])
 def test_namespaces_reaching_rbac_and_the_policy_must_be_names(helm, values):
     rc, _, err = render(helm, dict(BASE, **values))
@@ -197,3 +199,26 @@ def test_telemetry_reaches_its_endpoint_and_nothing_else(helm, endpoint, host, p
     rc, objects, err = render(helm, dict(BASE, telemetry={"enabled": False, "endpoint": endpoint}))
     env = {e["name"] for e in next(o for o in objects if o["kind"] == "StatefulSet")["spec"]["template"]["spec"]["containers"][0]["env"]}
     assert rc == 0 and not {n for n in env if n.startswith("OTEL_")} and "CLAUDE_CODE_ENABLE_TELEMETRY" not in env
+
+
+def test_time_boxed_operator_access_renders_a_revoker_that_may_only_delete_those_bindings(helm):
+    values = dict(BASE, rbac={"tier": "operator", "operatorNamespaces": ["shop", "web"],
+                              "operatorExpiresAt": "2026-11-27T18:00:00Z"})
+    rc, objects, err = render(helm, values)
+    assert rc == 0, err
+    bindings = [o for o in objects if o["kind"] == "RoleBinding" and o["metadata"]["name"].endswith("-operator")]
+    assert sorted(b["metadata"]["namespace"] for b in bindings) == ["shop", "web"]
+    assert {b["metadata"]["annotations"]["ciab.io/expires-at"] for b in bindings} == {"2026-11-27T18:00:00Z"}
+    revoker_rules = [o["rules"] for o in objects if o["kind"] == "Role" and o["metadata"]["name"].endswith("-revoker")]
+    assert revoker_rules == [[{"apiGroups": ["rbac.authorization.k8s.io"], "resources": ["rolebindings"],
+                               "resourceNames": ["claude-agent-claude-operator"], "verbs": ["get", "delete"]}]] * 2
+    job = next(o for o in objects if o["kind"] == "CronJob")
+    pod = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    env = {e["name"]: e["value"] for e in pod["containers"][0]["env"]}
+    assert pod["serviceAccountName"] == "claude-agent-revoker"
+    assert env == {"EXPIRES_AT": "2026-11-27T18:00:00Z", "BINDING": "claude-agent-claude-operator",
+                   "NAMESPACES": "shop web", "HOME": "/tmp"}
+    # without an end, or for a reader, nothing of it is rendered
+    for other in ({"tier": "operator", "operatorNamespaces": ["shop"]}, {"tier": "reader", "operatorExpiresAt": "2026-11-27T18:00:00Z"}):
+        rc, objects, err = render(helm, dict(BASE, rbac=other))
+        assert rc == 0 and not [o for o in objects if o["kind"] == "CronJob" or "revoker" in o["metadata"]["name"]], err

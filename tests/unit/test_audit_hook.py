@@ -130,3 +130,43 @@ def test_long_output_is_cut(tmp_path):
                         tool_response={"stdout": "line\n" * 5000}), CIAB_AUDIT_OUTPUT_CHARS="50")
     output = lines(tmp_path)[0]["output"]
     assert output.startswith("line\nline") and output.endswith("[24950 more characters]")
+
+
+def test_the_container_copy_does_not_depend_on_the_volume(tmp_path):
+    """The agent owns its volume: whatever it did there (a file where the directory goes, a directory where the
+    lock goes), the container's log still gets the line."""
+    (tmp_path / "audit").write_text("not a directory")
+    hook(tmp_path, base("PreToolUse", tool_name="Bash", tool_use_id="t1", tool_input={"command": "id"}))
+    assert [line["tool_use_id"] for line in lines(tmp_path)] == ["t1"]
+    other = tmp_path / "other"
+    (other / "audit" / ".lock").mkdir(parents=True)
+    (other / "container.log").touch()
+    hook(other, base("PreToolUse", tool_name="Bash", tool_use_id="t2", tool_input={"command": "id"}))
+    assert [line["tool_use_id"] for line in lines(other)] == ["t2"]
+
+
+def test_keys_nested_values_and_json_inside_json_are_redacted(tmp_path):
+    secret = "hunter2-nested-planted"
+    event = base("PostToolUse", tool_name="Read", tool_use_id="t", duration_ms=1,
+                 tool_input={"data": {"password": secret, PLANTED["github"]: 1, "note": "ok"}},
+                 tool_response={"type": "text", "file": {"content": json.dumps({"password": secret, "db":
+                                                                             "postgres://app:" + secret + "@db/x"})}})
+    hook(tmp_path, event)
+    copy = (tmp_path / "container.log").read_text()
+    assert secret not in copy and PLANTED["github"] not in copy, copy
+    assert '"note":"ok"' in copy and "[redacted" in copy
+
+
+def test_option_and_url_credentials_are_redacted(tmp_path):
+    command = "mysql --password=planted-pw-1 -h db; psql postgres://app:planted-pw-2@db:5432/x; tool --token planted-pw-3"
+    hook(tmp_path, base("PreToolUse", tool_name="Bash", tool_use_id="t", tool_input={"command": command}))
+    copy = (tmp_path / "container.log").read_text()
+    assert not [n for n in ("planted-pw-1", "planted-pw-2", "planted-pw-3") if n in copy], copy
+    assert "postgres://app:[redacted]@db:5432/x" in copy
+
+
+def test_a_huge_output_still_gives_its_line(tmp_path):
+    hook(tmp_path, base("PostToolUse", tool_name="Bash", tool_use_id="t", duration_ms=1,
+                        tool_response={"stdout": "0123456789abcdef" * 65536}))
+    line = lines(tmp_path)[0]
+    assert line["status"] == "ok" and line["output"].endswith("[1046576 more characters]")

@@ -31,9 +31,9 @@ def call(tool_use_id, tool, start, end=None, status="ok", **fields):
 
 
 def api(sec, verb="list", resource="pods", code=200, agent=KUBECTL, user=SA, namespace="kube-system", name="",
-        stage="ResponseComplete", impersonated=None, ips=None):
+        stage="ResponseComplete", impersonated=None, ips=None, uri=None):
     event = {"kind": "Event", "apiVersion": "audit.k8s.io/v1", "level": "Metadata", "auditID": "id-%s" % sec,
-             "stage": stage, "requestURI": "/api/v1/%s" % resource, "verb": verb, "user": {"username": user},
+             "stage": stage, "requestURI": uri or "/api/v1/%s" % resource, "verb": verb, "user": {"username": user},
              "userAgent": agent, "objectRef": {"resource": resource, "namespace": namespace, "name": name},
              "responseStatus": {"code": code}, "requestReceivedTimestamp": "%s%09.6fZ" % (BASE, sec),
              "stageTimestamp": "%s%09.6fZ" % (BASE, sec + 0.01)}
@@ -85,7 +85,8 @@ def test_each_call_gets_its_requests_and_refusals_get_none():
     assert [(r["verb"], r["code"], r["name"]) for r in calls["t4"]["requests"]] == [("delete", 403, "coredns-1")]
     assert result["unexplained"] == []
     assert result["summary"] == {"service_account": SA, "tool_calls": 4, "refused": 1, "failed": 1, "api_requests": 3,
-                                 "explained": 3, "unexplained": 0, "denied": 1, "background": 0, "sessions": 0}
+                                 "explained": 3, "unexplained": 0, "denied": 1, "background": 0, "outside_record": 0,
+                                 "sessions": 0}
 
 
 def test_clock_skew_within_the_allowance_still_matches():
@@ -126,9 +127,48 @@ def test_requests_no_call_explains_are_reported_with_a_reason():
     assert lines[-1].startswith("2 tool calls (0 refused by Claude, 0 failed), 2 API requests (0 explained, 2 not, 0 the")
 
 
-def test_impersonation_counts_as_the_service_account():
-    result, _, _ = run(call("t1", "Bash", 1.0, 2.0), [api(1.5, user="kubernetes-admin", impersonated=SA)])
-    assert len(by_tool(result)["t1"]["requests"]) == 1
+def test_impersonation_either_way_involves_the_service_account():
+    # someone acting as the ServiceAccount, and the ServiceAccount acting as someone else: both are its requests
+    result, _, _ = run(call("t1", "Bash", 1.0, 2.0), [api(1.5, user="kubernetes-admin", impersonated=SA),
+                                                      api(1.6, impersonated="system:admin")])
+    assert [(r["user"], r["impersonated_user"]) for r in by_tool(result)["t1"]["requests"]] == [
+        ("kubernetes-admin", SA), (SA, "system:admin")]
+
+
+def test_requests_outside_the_record_are_counted_not_dropped_silently():
+    result, _, _ = run(call("t1", "Bash", 1.0, 2.0), [api(1.5), api(30.0), api(40.0)])
+    assert result["summary"]["outside_record"] == 2
+    assert "2 more by the ServiceAccount outside the record's time" in table(result)[-1]
+
+
+def test_two_windows_of_one_client_holding_a_request_are_named():
+    record = call("a", "Bash", 1.0, 3.0) + call("b", "Bash", 2.0, 4.0)
+    result, _, _ = run(record, [api(2.5)])
+    assert by_tool(result)["b"]["requests"][0]["ambiguous_with"] == ["a"]
+
+
+@pytest.mark.parametrize("line", [
+    '{"ciab_audit": 1, "ts": "2026-11-27T12:00:01Z", "event": "PreToolUse", "tool_use_id": {"x": 1}}',
+    '{"ciab_audit": 1, "ts": "2026-11-27T12:00:01Z", "event": "PostToolUse", "tool_use_id": "t", "duration_ms": "abc"}',
+    '{"ciab_audit": 1, "ts": "2026-11-27T12:00:01Z", "event": "PreToolUse", "session_id": ["s"]}',
+])
+def test_record_lines_of_the_wrong_types_are_malformed_not_a_crash(line):
+    _, bad = read_record([line], "record")
+    assert len(bad) == 1
+
+
+@pytest.mark.parametrize("field, value", [("user", "someone"), ("objectRef", "pods"), ("sourceIPs", "1.2.3.4")])
+def test_audit_events_of_the_wrong_types_are_malformed_not_a_crash(field, value):
+    event = json.loads(api(1.5))
+    event[field] = value
+    events, bad, _ = read_api_audit([json.dumps(event)], "audit")
+    assert events == [] and len(bad) == 1
+
+
+def test_a_prefixed_line_is_still_read():
+    line = "\x1b[0m2026-11-27T12:00:01Z " + call("t1", "Bash", 1.0, 2.0)[0]
+    events, bad = read_record([line], "record")
+    assert len(events) == 1 and bad == []
 
 
 def test_a_missing_pre_line_takes_the_start_from_the_duration():
@@ -196,7 +236,7 @@ def test_the_node_address_counts_as_the_pods_and_mcp_discovery_is_background():
               rec("PreToolUse", 1.0, tool_use_id="t1", tool="mcp__kubernetes__pods_list", input={}, **ctx),
               rec("PostToolUse", 1.5, tool_use_id="t1", tool="mcp__kubernetes__pods_list", status="ok", duration_ms=500, **ctx),
               rec("SessionEnd", 3.0, **ctx)]
-    audit = [api(0.6, verb="get", resource="", agent=MCP, ips=["172.18.0.3"]),  # the server's discovery at start
+    audit = [api(0.6, verb="get", resource="", agent=MCP, ips=["172.18.0.3"], uri="/apis?timeout=10s"),  # its discovery
              api(1.2, agent=MCP, ips=["172.18.0.3"]),                           # the tool's request, via the node
              api(1.3, agent=MCP, ips=["172.18.0.1"]),                           # the token elsewhere
              api(1.9, verb="list", resource="secrets", agent=MCP, ips=["172.18.0.3"])]  # the server, no tool running
@@ -207,6 +247,10 @@ def test_the_node_address_counts_as_the_pods_and_mcp_discovery_is_background():
         ("pods", "from 172.18.0.1, not the agent's pod (10.244.2.6, 172.18.0.3)"),
         ("secrets", "no tool call was running")]
     assert result["summary"]["api_requests"] == 4 and result["summary"]["background"] == 1
+    # a non-resource read that is not discovery is not waved through as background
+    record2 = record[:1] + record[-1:]
+    result, _, _ = run(record2, [api(1.0, verb="get", resource="", agent=MCP, ips=["172.18.0.3"], uri="/metrics")])
+    assert result["background"] == [] and [r["uri"] for r in result["unexplained"]] == ["/metrics"]
 
 
 def test_a_request_belongs_to_the_window_that_holds_it_not_to_the_next_call_within_skew():
@@ -217,7 +261,7 @@ def test_a_request_belongs_to_the_window_that_holds_it_not_to_the_next_call_with
               + call("mcp2", "mcp__kubernetes__resources_get", 39.012, 39.100))
     audit = [api(38.544), api(38.789, verb="create", resource="selfsubjectaccessreviews", code=201),
              api(39.527, verb="get", resource="configmaps", name="planted"), api(38.321, agent=MCP),
-             api(37.498, verb="get", resource="", agent=MCP),  # the MCP server's discovery, before any window
+             api(37.498, verb="get", resource="", agent=MCP, uri="/api?timeout=10s"),  # the MCP server's discovery
              api(39.650, verb="get", resource="configmaps")]   # just after cm's window: within the skew
     result, _, _ = run(record, audit, skew=1.0)
     calls = by_tool(result)
