@@ -20,12 +20,12 @@ import re
 import shutil
 import subprocess
 import sys
-
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-import scenarios  # noqa: E402  (the run's time table, which make test prints)
 import time
 
 import yaml
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import scenarios  # noqa: E402  (the run's time table, which make test prints)
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CACHE = pathlib.Path(os.environ.get("CIAB_CACHE", pathlib.Path.home() / ".cache" / "ciab"))
