@@ -22,10 +22,10 @@ def installed(tmp_path_factory):
     assert build.returncode == 0, build.stderr
     tarball = next(work.glob("ciab-claude_in_a_box-*.tar.gz"))
     collections = work / "collections"
-    # the dependencies (kubernetes.core, community.docker) where `make venv` put them; ours only from the tarball
+    # ours only from the tarball; the dependencies (kubernetes.core, community.docker) from the `ansible` package
+    # `make venv` installs, as a user's pip install gives them
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
-    env.update(ANSIBLE_COLLECTIONS_PATH=f"{collections}:{pathlib.Path.home() / '.ansible' / 'collections'}",
-               ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
+    env.update(ANSIBLE_COLLECTIONS_PATH=str(collections), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
     # --force: another copy (a checkout's link, Molecule's) may already be on a configured path
     install = subprocess.run([str(BIN / "ansible-galaxy"), "collection", "install", "--no-deps", "--force", "-p",
                               str(collections), str(tarball)], capture_output=True, text=True, cwd=work, env=env)
