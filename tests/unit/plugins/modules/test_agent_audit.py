@@ -2,10 +2,9 @@
 import json
 
 import pytest
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.ciab.claude_in_a_box.plugins.modules import agent_audit
+from module_harness import run_module
 
 SA = "system:serviceaccount:claude:claude-agent"
 RECORD = "\n".join(json.dumps(line) for line in [
@@ -19,31 +18,11 @@ AUDIT = json.dumps({"kind": "Event", "stage": "ResponseComplete", "verb": "list"
                     "responseStatus": {"code": 200}, "requestReceivedTimestamp": "2026-11-27T12:00:01.5Z"}) + "\n{broken\n"
 
 
-class Exit(Exception):
-    pass
-
-
 def run(monkeypatch, args, outputs, check_mode=False):
-    calls = []
-    payload = dict(args, _ansible_check_mode=check_mode)
-    monkeypatch.setattr(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": payload})))
-    monkeypatch.setattr(basic, "_ANSIBLE_PROFILE", "legacy", raising=False)
-
-    def fake_run(self, argv, **kwargs):
-        calls.append(argv)
+    """Run the module with `outputs`: kubectl's answer, and docker's by its subcommand."""
+    def answer(argv):
         return outputs[argv[1] if argv[0].endswith("docker") else "kubectl"]
-
-    def capture(self, **result):
-        raise Exit(result)
-
-    monkeypatch.setattr(basic.AnsibleModule, "run_command", fake_run)
-    monkeypatch.setattr(basic.AnsibleModule, "get_bin_path", lambda self, name, *a, **k: "/usr/bin/" + name)
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", capture)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", lambda self, **r: capture(self, failed=True, **r))
-    monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, msg: calls.append(["warn", msg]))
-    with pytest.raises(Exit) as done:
-        agent_audit.main()
-    return done.value.args[0], calls
+    return run_module(monkeypatch, agent_audit.main, args, answer, check_mode)
 
 
 def test_pod_and_control_plane(monkeypatch):

@@ -1,11 +1,7 @@
 """verify_tools with run_command faked: what it runs, what it returns, when it fails."""
-import json
-
-import pytest
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.ciab.claude_in_a_box.plugins.modules import verify_tools
+from module_harness import run_module
 
 TOOLS = [
     {"name": "kubectl", "version": "1.34.4", "verify": ["kubectl", "version", "--client"],
@@ -14,32 +10,12 @@ TOOLS = [
 ]
 
 
-class Exit(Exception):
-    pass
-
-
 def run(monkeypatch, args, outputs, check_mode=False):
     """Run the module with `outputs` (argv[-1 tool] -> (rc, out, err)); return (result, calls)."""
-    calls = []
-    payload = dict(args, _ansible_check_mode=check_mode)
-    monkeypatch.setattr(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": payload})))
-    monkeypatch.setattr(basic, "_ANSIBLE_PROFILE", "legacy", raising=False)
-
-    def fake_run(self, argv, **kwargs):
-        calls.append(argv)
+    def answer(argv):
         tool = next(a for a in argv if a in {t["name"] for t in TOOLS} | {"x"})
         return outputs.get(tool, (127, "", "executable file not found in $PATH"))
-
-    def capture(self, **result):
-        raise Exit(result)
-
-    monkeypatch.setattr(basic.AnsibleModule, "run_command", fake_run)
-    monkeypatch.setattr(basic.AnsibleModule, "get_bin_path", lambda self, name, *a, **k: "/usr/bin/" + name)
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", capture)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", lambda self, **r: capture(self, failed=True, **r))
-    with pytest.raises(Exit) as done:
-        verify_tools.main()
-    return done.value.args[0], calls
+    return run_module(monkeypatch, verify_tools.main, args, answer, check_mode)
 
 
 GOOD = {"kubectl": (0, "Client Version: v1.34.4\n", ""), "jq": (0, "jq-1.6\n", "")}
