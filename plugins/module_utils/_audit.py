@@ -82,7 +82,7 @@ def _record_problem(event):
     return None
 
 
-def read_record(lines, source):
+def read_record(lines):
     """The agent's record: the ciab_audit lines among `lines` (a pod log also holds other lines), and the lines that
     look like record lines but cannot be read, as (line number, reason)."""
     events, malformed = [], []
@@ -118,15 +118,14 @@ def record_file_lines(lines):
     return lines
 
 
-def read_api_audit(lines, source):
+def read_api_audit(lines):
     """The API server's completed requests (audit.k8s.io Events at stage ResponseComplete or Panic), and the lines
     that cannot be read."""
-    events, malformed, total = [], [], 0
+    events, malformed = [], []
     for number, line in enumerate(lines, 1):
         line = line.strip()
         if not line:
             continue
-        total += 1
         try:
             event = json.loads(line)
             if not isinstance(event, dict) or event.get("kind") != "Event":
@@ -143,7 +142,7 @@ def read_api_audit(lines, source):
             malformed.append((number, str(exc)[:80]))
             continue
         events.append(event)
-    return events, malformed, total
+    return events, malformed
 
 
 def involves(event, user):

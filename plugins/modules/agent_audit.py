@@ -262,8 +262,8 @@ def main():
         audit_lines = _run(module, [docker, "exec", p["audit_log_container"], "cat", p["audit_log_container_path"]],
                            audit_source)
 
-    record, bad_record = read_record(record_lines, record_source)
-    api_events, bad_audit, _total = read_api_audit(audit_lines, audit_source)
+    record, bad_record = read_record(record_lines)
+    api_events, bad_audit = read_api_audit(audit_lines)
     malformed = (["%s line %d - %s" % (record_source, n, why) for n, why in bad_record]
                  + ["%s line %d - %s" % (audit_source, n, why) for n, why in bad_audit])
     for line in malformed[:5]:

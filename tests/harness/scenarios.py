@@ -1,15 +1,14 @@
 #!/usr/bin/env python3
-"""Ledger of one `make test` run: the Molecule scenarios (so a scenario that cannot run here is reported as NOT RUN,
-never as passed, and one that never reported is MISSING) and the time of each phase (lint, unit, each Go build,
+"""Ledger of one `make test` run: the Molecule scenarios (passed or failed, and one that was expected but never
+reported is MISSING, never counted as passed) and the time of each phase (lint, unit, each Go build,
 each scenario, integration), printed as a table at the end so every CI log shows the budget.
 
 Usage: scenarios.py run NAME -- CMD...       run a Molecule scenario's command; record passed/failed and its time
        scenarios.py phase NAME -- CMD...     run any other phase's command; record its time (and its exit code)
-       scenarios.py record NAME passed|failed|not-run [REASON]
        scenarios.py kind-node-source   print "pull" when the KIND node image is here or can be pulled, else
                                        say (on stderr) that it will be built offline and print "build"
        scenarios.py summary [--expect A,B,...]
-                                       print the ledger, "molecule: N passed, N failed, N skipped" and the time
+                                       print the ledger, "molecule: N passed, N failed" and the time
                                        table; exit 1 when a scenario failed, an expected one did not report, or
                                        none passed
 Go builds add their own lines (tests/harness/gobuild.py, when it compiles rather than reuses).
@@ -81,7 +80,7 @@ def time_table() -> list[str]:
 
 def summary(expect: list[str]) -> int:
     rows = [line.split("\t") for line in LEDGER.read_text().splitlines()] if LEDGER.exists() else []
-    counts = {"passed": 0, "failed": 0, "not-run": 0}
+    counts = {"passed": 0, "failed": 0}
     print("== Molecule scenarios")
     for name, result, reason in rows:
         counts[result] += 1
@@ -89,7 +88,7 @@ def summary(expect: list[str]) -> int:
     missing = [name for name in expect if name not in {row[0] for row in rows}]
     for name in missing:
         print(f"  {name:<10} MISSING  expected, but it never reported")
-    print(f"molecule: {counts['passed']} passed, {counts['failed']} failed, {counts['not-run']} skipped"
+    print(f"molecule: {counts['passed']} passed, {counts['failed']} failed"
           + (f", {len(missing)} missing" if missing else ""))
     print("\n".join(time_table()))
     return 1 if counts["failed"] or not counts["passed"] or missing else 0
@@ -97,9 +96,6 @@ def summary(expect: list[str]) -> int:
 
 def main() -> int:
     args = sys.argv[1:]
-    if args[:1] == ["record"] and len(args) >= 3 and args[2] in ("passed", "failed", "not-run"):
-        record(args[1], args[2], " ".join(args[3:]))
-        return 0
     if args == ["kind-node-source"]:
         return kind_node_source()
     if args[:1] == ["summary"]:

@@ -45,8 +45,8 @@ def api(sec, verb="list", resource="pods", code=200, agent=KUBECTL, user=SA, nam
 
 
 def run(record_lines, api_lines, **kwargs):
-    record, bad_record = read_record(record_lines, "record")
-    events, bad_api, _ = read_api_audit(api_lines, "audit")
+    record, bad_record = read_record(record_lines)
+    events, bad_api = read_api_audit(api_lines)
     return join(record, events, **kwargs), bad_record, bad_api
 
 
@@ -153,7 +153,7 @@ def test_two_windows_of_one_client_holding_a_request_are_named():
     '{"ciab_audit": 1, "ts": "2026-11-27T12:00:01Z", "event": "PreToolUse", "session_id": ["s"]}',
 ])
 def test_record_lines_of_the_wrong_types_are_malformed_not_a_crash(line):
-    _, bad = read_record([line], "record")
+    _, bad = read_record([line])
     assert len(bad) == 1
 
 
@@ -161,13 +161,13 @@ def test_record_lines_of_the_wrong_types_are_malformed_not_a_crash(line):
 def test_audit_events_of_the_wrong_types_are_malformed_not_a_crash(field, value):
     event = json.loads(api(1.5))
     event[field] = value
-    events, bad, _ = read_api_audit([json.dumps(event)], "audit")
+    events, bad = read_api_audit([json.dumps(event)])
     assert events == [] and len(bad) == 1
 
 
 def test_a_prefixed_line_is_still_read():
     line = "\x1b[0m2026-11-27T12:00:01Z " + call("t1", "Bash", 1.0, 2.0)[0]
-    events, bad = read_record([line], "record")
+    events, bad = read_record([line])
     assert len(events) == 1 and bad == []
 
 
