@@ -7,9 +7,13 @@
 #                   and the mobile app. Needs a claude.ai login on the volume; no TTY.
 #   interactive     plain `claude`; needs a terminal (docker run -it, kubectl attach -it).
 #   headless        `claude -p` with the prompt from CLAUDE_PROMPT or CLAUDE_PROMPT_FILE, stream-json out.
+#   self-hosted-runner
+#                   `claude self-hosted-runner` (Team and Enterprise): this container hosts web, desktop and
+#                   mobile sessions. Its environment secret is a file (CLAUDE_RUNNER_SECRET_FILE, a mounted
+#                   Kubernetes or Compose secret), never a variable; /healthz on CLAUDE_RUNNER_HEALTH_PORT.
 set -euo pipefail
 
-readonly VALID_MODES="remote-control interactive headless"
+readonly VALID_MODES="remote-control interactive headless self-hosted-runner"
 readonly EX_USAGE=64 EX_CONFIG=78
 
 mode=${CLAUDE_MODE:-remote-control}
@@ -19,6 +23,7 @@ state_dir=${CIAB_STATE_DIR:-/tmp/ciab}
 credential_timeout=${CLAUDE_CREDENTIAL_TIMEOUT:-0}
 pod_name=${CIAB_POD_NAME:-claude-agent-0}
 namespace=${CIAB_NAMESPACE:-claude}
+runner_secret_file=${CLAUDE_RUNNER_SECRET_FILE:-/run/secrets/ciab-runner/environment-secret}
 
 # The login and Claude's state are the claude user's alone.
 umask 077
@@ -34,6 +39,14 @@ case " $VALID_MODES " in
   *" $mode "*) ;;
   *) die "$EX_USAGE" "unknown CLAUDE_MODE '$mode'; valid modes: ${VALID_MODES// /, }" ;;
 esac
+
+# A number that goes onto claude's command line: digits only, so no value can become an option.
+number() {
+  local name=$1 value=${!1:-}
+  case "$value" in
+    '' | *[!0-9]*) die "$EX_USAGE" "$name must be a whole number of 0 or more, not '$value'" ;;
+  esac
+}
 
 # --- Claude's own config: onboarding done, workspace trusted, MCP server registered -------------------
 # Claude keeps login and state in <config dir>/.claude.json when CLAUDE_CONFIG_DIR is set, so the one
@@ -78,23 +91,65 @@ chmod 600 "$config_json"
 credentials_file="$CLAUDE_CONFIG_DIR/.credentials.json"
 has_login() { [ -s "$credentials_file" ]; }
 
-if [ "$mode" = remote-control ]; then
+case "$mode" in
+  remote-control) why="Remote Control needs a full claude.ai login, and a setup-token or API key in the environment turns it off" ;;
+  self-hosted-runner) why="a runner's sessions get their model credential from Anthropic, and this one would reach every session's tools" ;;
+  *) why="" ;;
+esac
+if [ -n "$why" ]; then
   for var in CLAUDE_CODE_OAUTH_TOKEN ANTHROPIC_API_KEY; do
     if [ -n "${!var:-}" ]; then
-      log "ignoring $var in remote-control mode: Remote Control needs a full claude.ai login, and a setup-token or API key in the environment turns it off"
+      log "ignoring $var in $mode mode: $why"
       unset "$var"
     fi
   done
+fi
+if [ "$mode" = self-hosted-runner ]; then
+  # A variable would sit in /proc/<pid>/environ of tini and of every process the sessions start.
+  for var in SELF_HOSTED_RUNNER_ENVIRONMENT_SECRET SELF_HOSTED_RUNNER_POOL_SECRET; do
+    if [ -n "${!var:-}" ]; then
+      die "$EX_CONFIG" "$var is set: the runner's environment secret must be a file (mount a Secret at $runner_secret_file, or set CLAUDE_RUNNER_SECRET_FILE), never a variable"
+    fi
+  done
+  for var in CLAUDE_RUNNER_HEALTH_PORT CLAUDE_RUNNER_CAPACITY CLAUDE_RUNNER_EXIT_IF_UNUSED_MIN \
+             CLAUDE_RUNNER_RELEASE_IDLE_SESSION_MIN CLAUDE_RUNNER_KILL_SESSION_AFTER_MIN CLAUDE_RUNNER_DRAIN_WAIT_SEC; do
+    if [ -n "${!var:-}" ]; then number "$var"; fi
+  done
+fi
+
+# A setup-token lives a year, and headless runs stop the day it ends: say so at every start from 30 days before
+# (the Secret the roles and the chart write carries its end as CIAB_OAUTH_TOKEN_EXPIRES_AT).
+token_end=${CIAB_OAUTH_TOKEN_EXPIRES_AT:-}
+if [ -n "${CLAUDE_CODE_OAUTH_TOKEN:-}" ] && [ -n "$token_end" ]; then
+  if [[ ! $token_end =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] || ! end_s=$(date -u -d "$token_end" +%s 2>/dev/null); then
+    log "warning: CIAB_OAUTH_TOKEN_EXPIRES_AT '$token_end' is not a date (YYYY-MM-DD); the setup-token's end is unknown"
+  else
+    days_left=$(( (end_s - $(date -u +%s)) / 86400 ))
+    renew="make a new one with 'claude setup-token' and deploy it (workload_oauth_token)"
+    if [ "$end_s" -le "$(date -u +%s)" ]; then
+      log "warning: the setup-token in CLAUDE_CODE_OAUTH_TOKEN expired on $token_end; $renew"
+    elif [ "$days_left" -le 30 ]; then
+      log "warning: the setup-token in CLAUDE_CODE_OAUTH_TOKEN expires on $token_end, in $days_left days; $renew"
+    fi
+  fi
 fi
 
 usable_credential() {
   case "$mode" in
     remote-control) has_login ;;
+    self-hosted-runner) [ -s "$runner_secret_file" ] && [ -r "$runner_secret_file" ] ;;
     *) [ -n "${CLAUDE_CODE_OAUTH_TOKEN:-}" ] || [ -n "${ANTHROPIC_API_KEY:-}" ] || has_login ;;
   esac
 }
 
 login_help() {
+  if [ "$mode" = self-hosted-runner ]; then
+    log "no runner environment secret at $runner_secret_file (CLAUDE_RUNNER_SECRET_FILE). Create one in the Claude"
+    log "console's self-hosted runner settings, then store it where the pod mounts it:"
+    log "  kubectl create secret generic ${pod_name%-0}-runner -n $namespace --from-file=environment-secret=<file>"
+    log "waiting for $runner_secret_file (not ready until it appears)"
+    return
+  fi
   log "no usable credential for mode '$mode'. Log in once; the login is kept on the volume at $CLAUDE_CONFIG_DIR:"
   log "  Kubernetes: kubectl exec -it $pod_name -n $namespace -- claude auth login"
   log "  Docker:     docker exec -it <container> claude auth login"
@@ -138,6 +193,20 @@ case "$mode" in
     fi
     cmd=(claude --mcp-config "$mcp_config" --strict-mcp-config --permission-mode "$permission_mode")
     ;;
+  self-hosted-runner)
+    cmd=(claude self-hosted-runner --environment-secret-file "$runner_secret_file" --base-dir "$workspace"
+         --client-label "$pod_name" --health-port "${CLAUDE_RUNNER_HEALTH_PORT:-8080}"
+         --capacity "${CLAUDE_RUNNER_CAPACITY:-1}")
+    if [ -n "${CLAUDE_RUNNER_API_URL:-}" ]; then cmd+=(--api-url "$CLAUDE_RUNNER_API_URL"); fi
+    if [ -n "${CLAUDE_RUNNER_EXIT_IF_UNUSED_MIN:-}" ]; then cmd+=(--exit-if-unused-min "$CLAUDE_RUNNER_EXIT_IF_UNUSED_MIN"); fi
+    if [ -n "${CLAUDE_RUNNER_RELEASE_IDLE_SESSION_MIN:-}" ]; then
+      cmd+=(--release-idle-session-min "$CLAUDE_RUNNER_RELEASE_IDLE_SESSION_MIN")
+    fi
+    if [ -n "${CLAUDE_RUNNER_KILL_SESSION_AFTER_MIN:-}" ]; then
+      cmd+=(--kill-session-after-min "$CLAUDE_RUNNER_KILL_SESSION_AFTER_MIN")
+    fi
+    if [ -n "${CLAUDE_RUNNER_DRAIN_WAIT_SEC:-}" ]; then cmd+=(--drain-wait-sec "$CLAUDE_RUNNER_DRAIN_WAIT_SEC"); fi
+    ;;
   headless)
     prompt=${CLAUDE_PROMPT:-}
     if [ -z "$prompt" ] && [ -n "${CLAUDE_PROMPT_FILE:-}" ]; then
@@ -150,7 +219,8 @@ case "$mode" in
          --permission-mode "$permission_mode")
     ;;
 esac
-if [ -n "$settings" ]; then cmd+=(--settings "$settings"); fi
+# The runner takes no --settings: its sessions read the managed settings and the config directory it seeds.
+if [ -n "$settings" ] && [ "$mode" != self-hosted-runner ]; then cmd+=(--settings "$settings"); fi
 # The prompt goes last, after --: a prompt such as "--help" or "--dangerously-skip-permissions" stays a prompt.
 if [ "$mode" = headless ]; then cmd+=(-- "$prompt"); fi
 

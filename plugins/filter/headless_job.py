@@ -44,7 +44,9 @@ options:
     type: str
     default: ""
   credential_keys:
-    description: Keys of C(credentials_secret) to expose (C(CLAUDE_CODE_OAUTH_TOKEN), C(ANTHROPIC_API_KEY)).
+    description:
+      - Keys of C(credentials_secret) to expose (C(CLAUDE_CODE_OAUTH_TOKEN), C(ANTHROPIC_API_KEY), and the token's
+        end C(CIAB_OAUTH_TOKEN_EXPIRES_AT)).
     type: list
     elements: str
     default: []
@@ -73,7 +75,10 @@ import copy
 # The agent's own variables that a one-shot run replaces.
 REPLACED = ("CLAUDE_MODE", "CLAUDE_PROMPT", "CLAUDE_PROMPT_FILE", "ANTHROPIC_MODEL", "CLAUDE_CREDENTIAL_TIMEOUT",
             "CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY")
-CREDENTIALS = ("CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY")
+# The credentials, and the token's end (not secret; the entrypoint warns when it is near).
+CREDENTIALS = ("CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY", "CIAB_OAUTH_TOKEN_EXPIRES_AT")
+# A self-hosted runner's secret, port and limits are no business of a one-shot run.
+RUNNER_VOLUME = "runner-secret"
 # A run without a usable credential stops soon instead of waiting for a login nobody will make.
 CREDENTIAL_TIMEOUT = "10"
 
@@ -85,8 +90,12 @@ def headless_job(sts, name, prompt, model="", extra_env=None, timeout=600, ttl=6
     container = spec["containers"][0]
     for key in ("livenessProbe", "readinessProbe", "startupProbe", "stdin", "tty", "stdinOnce"):
         container.pop(key, None)
+    container.pop("ports", None)
     extra = dict(extra_env or {})
-    env = [e for e in container.get("env", []) if e["name"] not in REPLACED and e["name"] not in extra]
+    env = [e for e in container.get("env", []) if e["name"] not in REPLACED and e["name"] not in extra
+           and not e["name"].startswith("CLAUDE_RUNNER_")]
+    container["volumeMounts"] = [m for m in container.get("volumeMounts", []) if m["name"] != RUNNER_VOLUME]
+    spec["volumes"] = [v for v in spec.get("volumes", []) if v["name"] != RUNNER_VOLUME]
     env += [{"name": "CLAUDE_MODE", "value": "headless"}, {"name": "CLAUDE_PROMPT", "value": prompt},
             {"name": "CLAUDE_CREDENTIAL_TIMEOUT", "value": CREDENTIAL_TIMEOUT}]
     if model:

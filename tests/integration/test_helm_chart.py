@@ -213,6 +213,14 @@ def test_upgrade_switches_tier_and_rollback_restores_it(deployed, tools):
     ({"image": IMAGE, "egress": PROXY, "rbac": {"tier": "operator", "operatorNamespaces": ["t-ns"]}}, "the agent never changes namespace t-ns"),
     ({"image": IMAGE, "egress": PROXY, "rbac": {"tier": "operator", "operatorClusterWide": True, "admissionPolicy": False}},
      "rbac.operatorClusterWide needs rbac.admissionPolicy"),
+    ({"image": IMAGE, "egress": PROXY, "mode": "self-hosted-runner", "selfHostedRunner": {"capacity": 0}},
+     "/selfHostedRunner/capacity"),
+    ({"image": IMAGE, "egress": PROXY, "selfHostedRunner": {"environmentSecret": "x\nkind: Pod"}},
+     "/selfHostedRunner/environmentSecret"),
+    ({"image": IMAGE, "egress": PROXY, "selfHostedRunner": {"apiUrl": "--debug-token-dir=/tmp"}},
+     "/selfHostedRunner/apiUrl"),
+    ({"image": IMAGE, "egress": PROXY, "credentials": {"oauthTokenIssuedAt": "last spring"}},
+     "/credentials/oauthTokenIssuedAt"),
 ])
 def test_schema_refuses_bad_values(tools, tmp_path, values, message):
     (tmp_path / "values.json").write_text(json.dumps(values))
@@ -314,3 +322,53 @@ def test_cilium_fqdn_policy_is_valid_for_ciliums_own_schema(deployed, tools):
     broken["spec"]["egress"][1]["toFQDNs"][0] = {"matchName": "not a name!"}
     refused = dry_run(broken)
     assert refused.returncode != 0 and "matchName" in refused.stderr, refused.stderr
+
+
+def template(tools, values, *show):
+    rendered = subprocess.run([tools["helm"], "template", "claude-agent", str(REPO / "charts/claude-in-a-box"), "-n", "claude",
+                               "-f", "-", *[a for name in show for a in ("--show-only", name)]],
+                              input=json.dumps({"image": IMAGE, "egress": PROXY, **values}),
+                              capture_output=True, text=True, check=True).stdout
+    return [d for d in yaml.safe_load_all(rendered) if d]
+
+
+def test_self_hosted_runner_gets_its_secret_as_a_file_and_its_probe_asks_the_runner(tools):
+    objects = template(tools, {"mode": "self-hosted-runner", "credentials": {"oauthToken": "sk-ant-oat01-chart-fake"},
+                               "selfHostedRunner": {"environmentSecret": "runner-fake-secret", "drainWaitSec": 30,
+                                                    "killSessionAfterMin": 120}},
+                       "templates/statefulset.yaml", "templates/secret.yaml")
+    secret = next(o for o in objects if o["kind"] == "Secret" and o["metadata"]["name"] == "claude-agent-runner")
+    assert secret["stringData"] == {"environment-secret": "runner-fake-secret"}
+    pod = next(o for o in objects if o["kind"] == "StatefulSet")["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    env = {e["name"]: e.get("value", e.get("valueFrom")) for e in container["env"]}
+    # the secret is a file in a Secret volume, never in the environment; neither is the setup-token
+    assert "runner-fake-secret" not in json.dumps(container["env"])
+    assert not {"SELF_HOSTED_RUNNER_ENVIRONMENT_SECRET", "CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY"} & env.keys()
+    volume = next(v for v in pod["volumes"] if v["name"] == "runner-secret")
+    assert volume["secret"] == {"secretName": "claude-agent-runner", "defaultMode": 0o440, "optional": True,
+                                "items": [{"key": "environment-secret", "path": "environment-secret"}]}
+    assert {"name": "runner-secret", "mountPath": "/run/secrets/ciab-runner", "readOnly": True} in container["volumeMounts"]
+    assert env["CLAUDE_RUNNER_SECRET_FILE"] == "/run/secrets/ciab-runner/environment-secret"
+    assert (env["CLAUDE_RUNNER_HEALTH_PORT"], env["CLAUDE_RUNNER_KILL_SESSION_AFTER_MIN"]) == ("8080", "120")
+    assert "CLAUDE_RUNNER_EXIT_IF_UNUSED_MIN" not in env  # unset: the runner's own default
+    assert container["ports"] == [{"name": "runner-health", "containerPort": 8080, "protocol": "TCP"}]
+    # the readiness probe asks the runner's /healthz on that port (healthcheck.sh reads CLAUDE_RUNNER_HEALTH_PORT)
+    assert container["readinessProbe"]["exec"]["command"] == ["/usr/local/bin/healthcheck.sh", "ready"]
+    # SIGTERM: what the runner says it needs (80 s) plus the drain wait
+    assert pod["terminationGracePeriodSeconds"] == 110
+
+
+def test_other_modes_carry_nothing_of_the_runner(tools):
+    objects = template(tools, {"selfHostedRunner": {"environmentSecret": "runner-fake-secret"}},
+                       "templates/statefulset.yaml")
+    assert "runner" not in json.dumps(objects).replace("claude-agent", "")
+
+
+def test_the_credentials_secret_carries_the_setup_tokens_end(tools):
+    objects = template(tools, {"credentials": {"oauthToken": "sk-ant-oat01-chart-fake", "oauthTokenIssuedAt": "2026-01-05"}},
+                       "templates/secret.yaml")
+    secret = objects[0]
+    assert secret["metadata"]["annotations"] == {"ciab.io/oauth-token-issued-at": "2026-01-05",
+                                                 "ciab.io/oauth-token-expires-at": "2027-01-05"}
+    assert secret["stringData"]["CIAB_OAUTH_TOKEN_EXPIRES_AT"] == "2027-01-05"

@@ -34,6 +34,29 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- .Values.credentials.existingSecret | default (printf "%s-credentials" .Values.name) -}}
 {{- end -}}
 
+{{- define "ciab.runnerSecretName" -}}
+{{- .Values.selfHostedRunner.existingSecret | default (printf "%s-runner" .Values.name) -}}
+{{- end -}}
+
+{{/* The runner says it needs up to 80 s to stop its sessions and run the post-session hook, plus the drain wait. */}}
+{{- define "ciab.terminationGracePeriod" -}}
+{{- if eq .Values.mode "self-hosted-runner" -}}
+{{- max (int .Values.terminationGracePeriodSeconds) (add 80 (int .Values.selfHostedRunner.drainWaitSec)) -}}
+{{- else -}}
+{{- int .Values.terminationGracePeriodSeconds -}}
+{{- end -}}
+{{- end -}}
+
+{{/* A setup-token's end (YYYY-MM-DD): credentials.oauthTokenIssuedAt plus credentials.oauthTokenLifetimeDays. */}}
+{{- define "ciab.tokenExpiry" -}}
+{{- with .Values.credentials -}}
+{{- if and .oauthToken .oauthTokenIssuedAt -}}
+{{- $issued := toDate "2006-01-02" (substr 0 10 .oauthTokenIssuedAt) -}}
+{{- $issued | dateModify (printf "+%dh" (mul 24 (int .oauthTokenLifetimeDays))) | date "2006-01-02" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "ciab.hasSecret" -}}
 {{- if or .Values.credentials.existingSecret .Values.credentials.oauthToken .Values.credentials.apiKey -}}true{{- end -}}
 {{- end -}}

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """One cell of the mode x credential matrix: start the image with the given docker arguments, wait for the
 entrypoint's decision, and print it as JSON: the entrypoint's state, the argv and credential variables of the
-claude process it exec'd (read from /proc while claude waits on the hold server), and the requests that process
-sent to the hold server (method, path, credential header names; values are masked by the server).
+claude process it exec'd (read from /proc while claude waits on the hold server), what the readiness probe says,
+and the requests that process sent to the hold server (method, path, credential header names; values are masked by
+the server).
 
 Usage: mode_case.py IMAGE NAME RECORD [docker run arguments...]
 """
@@ -12,7 +13,8 @@ import subprocess
 import sys
 import time
 
-CREDENTIAL_VARS = ("CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY")
+CREDENTIAL_VARS = ("CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY", "SELF_HOSTED_RUNNER_ENVIRONMENT_SECRET",
+                   "SELF_HOSTED_RUNNER_POOL_SECRET")
 
 
 def sh(*argv: str) -> subprocess.CompletedProcess:
@@ -54,6 +56,9 @@ def main() -> int:
                     break
                 time.sleep(0.5)
             time.sleep(3)  # a login first asks api.anthropic.com (through the proxy), then the model
+        if out["state"] != "gone":
+            ready = sh("docker", "exec", name, "healthcheck.sh", "ready")
+            out["ready"] = ready.stdout.strip()
         for line in record_path.read_text().splitlines()[seen:]:
             request = json.loads(line)
             creds = sorted(h for h in request["headers"] if h in ("x-api-key", "authorization"))

@@ -79,3 +79,27 @@ def test_the_statefulset_is_not_changed():
     original = sts()
     headless_job(original, "j", "q")
     assert original == sts()
+
+
+def test_the_token_end_travels_with_the_token():
+    keys = ["CLAUDE_CODE_OAUTH_TOKEN", "CIAB_OAUTH_TOKEN_EXPIRES_AT"]
+    job = headless_job(sts(), "j", "q", credentials_secret="creds", credential_keys=keys)
+    refs = [e for e in job["spec"]["template"]["spec"]["containers"][0]["env"] if "valueFrom" in e]
+    assert [r["name"] for r in refs] == keys
+
+
+def test_a_runners_secret_port_and_limits_stay_with_the_runner():
+    agent = sts(mode="self-hosted-runner")
+    container = agent["spec"]["template"]["spec"]["containers"][0]
+    container["env"] += [{"name": "CLAUDE_RUNNER_SECRET_FILE", "value": "/run/secrets/ciab-runner/environment-secret"},
+                         {"name": "CLAUDE_RUNNER_HEALTH_PORT", "value": "8080"}]
+    container["ports"] = [{"name": "runner-health", "containerPort": 8080}]
+    container["volumeMounts"].append({"name": "runner-secret", "mountPath": "/run/secrets/ciab-runner"})
+    agent["spec"]["template"]["spec"]["volumes"].append({"name": "runner-secret", "secret": {"secretName": "r"}})
+    pod = headless_job(agent, "j", "q")["spec"]["template"]["spec"]
+    run = pod["containers"][0]
+    assert [e["name"] for e in run["env"] if e["name"].startswith("CLAUDE_RUNNER_")] == []
+    assert "ports" not in run
+    assert [m["name"] for m in run["volumeMounts"]] == ["data"]
+    assert "runner-secret" not in [v["name"] for v in pod["volumes"]]
+    assert {"name": "CLAUDE_MODE", "value": "headless"} in run["env"]
