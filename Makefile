@@ -45,6 +45,10 @@ up: venv engine ## the main job: ansible-playbook site.yml (image, KIND cluster,
 down: venv ## teardown.yml: remove the workload (login kept; ARGS='-e purge=true -e delete_cluster=true' for all)
 	$(BIN)/ansible-playbook teardown.yml $(ARGS)
 
+.PHONY: status
+status: venv ## where the agent stands: mode, tier and its end, pod, login, setup-token, egress, last activity
+	$(BIN)/ansible-playbook playbooks/status.yml $(ARGS)
+
 .PHONY: build
 build: venv engine ## build the image (site.yml --tags image)
 	$(BIN)/ansible-playbook site.yml --tags image $(ARGS)

@@ -213,19 +213,43 @@ def serve(scripts: pathlib.Path, record: pathlib.Path, host: str, port: int, hol
     httpd.serve_forever()
 
 
+SKILLS_HEADER = "The following skills are available for use with the Skill tool:"
+SKILL_TEXT = "Base directory for this skill: "
+
+
+def skills_listed(text: str) -> list[str]:
+    """The skill names of Claude Code's list of skills ("- name: description" lines under its header)."""
+    names = []
+    for chunk in text.split(SKILLS_HEADER)[1:]:
+        for line in chunk.lstrip("\n").splitlines():
+            if not line.startswith("- "):
+                break
+            names.append(line[2:].split(":", 1)[0].strip())
+    return names
+
+
 def results(record: pathlib.Path) -> dict:
     """What claude sent back over a run, read from the record: what a test asserts on."""
     requests = [json.loads(line) for line in record.read_text().splitlines() if line.strip()]
     messages = [r["body"] for r in requests if r["method"] == "POST" and isinstance(r["body"], dict)
                 and r["path"].split("?", 1)[0] == "/v1/messages"]
-    uses, out = {}, []
+    uses, out, skills, loaded = {}, [], set(), {}
     for body in messages:
         for msg in body.get("messages", []):
             content = msg.get("content")
+            if isinstance(content, str):
+                content = [{"type": "text", "text": content}]
             if not isinstance(content, list):
                 continue
             for block in content:
-                if block.get("type") == "tool_use":
+                if block.get("type") == "text":
+                    text = block.get("text", "")
+                    skills.update(skills_listed(text))
+                    # a skill Claude loaded: its directory, then its SKILL.md body (front matter stripped)
+                    if text.startswith(SKILL_TEXT):
+                        where, _, body_text = text[len(SKILL_TEXT):].partition("\n")
+                        loaded[where.rstrip("/").rsplit("/", 1)[-1]] = body_text.strip()
+                elif block.get("type") == "tool_use":
                     uses[block["id"]] = block
                 elif block.get("type") == "tool_result" and block["tool_use_id"] not in {r["id"] for r in out}:
                     text = block.get("content", "")
@@ -238,6 +262,7 @@ def results(record: pathlib.Path) -> dict:
     return {"requests": len(requests), "messages_requests": len(messages),
             "models": sorted({b.get("model", "") for b in messages}),
             "tools_offered": sorted(t.get("name", "") for t in last.get("tools", [])),
+            "skills_offered": sorted(skills), "skills_loaded": loaded,
             "tool_results": out}
 
 

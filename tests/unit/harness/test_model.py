@@ -107,3 +107,20 @@ def test_a_body_that_is_not_json_is_refused_and_recorded(server):
     conn.request("POST", "/v1/messages", b"{not json", {"content-type": "application/json"})
     assert conn.getresponse().status == 400
     assert json.loads(record.read_text().splitlines()[-1])["body"] == "{not json"
+
+
+def test_results_name_the_skills_offered_and_the_ones_loaded(tmp_path):
+    listing = ("<system-reminder>\n" + model.SKILLS_HEADER + "\n\n- k8s-dns: Diagnose DNS: lookups\n"
+               "- k8s-crashloop: Diagnose a pod\n\nOther text\n- not-a-skill: after the list\n</system-reminder>")
+    loaded = model.SKILL_TEXT + "/etc/claude-code/.claude/skills/k8s-dns\n\n# DNS in the cluster\n1. step"
+    body = {"model": "m", "messages": [
+        {"role": "user", "content": [{"type": "text", "text": listing}, {"type": "text", "text": "hi"}]},
+        {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "Skill", "input": {"skill": "k8s-dns"}}]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": "Launching skill: k8s-dns"},
+                                     {"type": "text", "text": loaded}]}]}
+    record = tmp_path / "record.jsonl"
+    record.write_text(json.dumps({"method": "POST", "path": "/v1/messages?beta=true", "headers": {}, "body": body}) + "\n")
+    got = model.results(record)
+    assert got["skills_offered"] == ["k8s-crashloop", "k8s-dns"]
+    assert got["skills_loaded"] == {"k8s-dns": "# DNS in the cluster\n1. step"}
+    assert got["tool_results"][0]["text"] == "Launching skill: k8s-dns"
