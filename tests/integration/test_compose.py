@@ -1,6 +1,7 @@
 """The compose role with a real Docker engine and Compose v2 (compiled from its Go module): up and healthy,
 a restart keeps the volume's data, down keeps the volume, a second run changes nothing."""
 import json
+import os
 import pathlib
 import shutil
 import subprocess
@@ -114,3 +115,21 @@ def test_env_file_values_are_literal(project):
     assert env.returncode == 0, env.stderr
     assert "CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat01-compose-test-not-real" in json.loads(env.stdout)
     assert "CIAB_LITERAL='${HOME}' \"x\"" in json.loads(env.stdout)
+
+
+def test_the_runner_overlay_mounts_its_secret_as_a_file(compose_plugin, tmp_path):
+    """Mode self-hosted-runner: Compose itself reads the overlay; the secret is a file at the path the entrypoint
+    reads, never an environment variable, and the stop grace fits the runner's drain."""
+    for name in ("docker-compose.yml", "docker-compose.self-hosted-runner.yml"):
+        shutil.copy2(REPO / name, tmp_path / name)
+    (tmp_path / "runner-secret").write_text("compose-runner-fake")
+    config = subprocess.run(["docker", "compose", "-f", "docker-compose.yml", "-f", "docker-compose.self-hosted-runner.yml",
+                             "config", "--format", "json"], cwd=tmp_path, capture_output=True, text=True,
+                            env={**os.environ, "CIAB_IMAGE": "ciab/claude-in-a-box:0.1.0-t",
+                                 "CIAB_PROXY_IMAGE": "ciab/egress-proxy:0.1.0-t"})
+    assert config.returncode == 0, config.stderr
+    claude = json.loads(config.stdout)["services"]["claude"]
+    assert claude["environment"]["CLAUDE_MODE"] == "self-hosted-runner"
+    assert claude["secrets"] == [{"source": "runner-secret", "target": "/run/secrets/ciab-runner/environment-secret"}]
+    assert "compose-runner-fake" not in json.dumps(claude["environment"])
+    assert claude["stop_grace_period"] == "1m30s"

@@ -11,7 +11,7 @@ from conftest import REPO
 
 pytestmark = pytest.mark.integration
 BIN = pathlib.Path(sys.executable).parent
-PLAYBOOKS = ["site", "teardown", "build", "kind", "deploy", "ask", "audit", "rollout", "compose"]
+PLAYBOOKS = ["site", "teardown", "build", "kind", "deploy", "ask", "audit", "status", "rollout", "compose"]
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,8 @@ def run(installed, *args):
 
 def test_the_tarball_holds_the_product_and_no_test_or_checkout_leftovers(installed):
     names = subprocess.run(["tar", "-tzf", str(installed["tarball"])], capture_output=True, text=True).stdout.split()
-    for wanted in ["playbooks/site.yml", "playbooks/audit.yml", "roles/image/files/audit-hook.sh", "files/kubernetes.yml",
+    for wanted in ["playbooks/site.yml", "playbooks/audit.yml", "playbooks/status.yml", "roles/image/files/audit-hook.sh",
+                   "roles/image/files/skills/k8s-dns.md", "docker-compose.self-hosted-runner.yml", "files/kubernetes.yml",
                    "charts/claude-in-a-box/Chart.yaml", "plugins/modules/agent_audit.py", "MANIFEST.json"]:
         assert wanted in names, wanted
     assert not [n for n in names if n.startswith((".venv/", ".collections/", "tests/output/", ".ci/"))]
@@ -77,3 +78,8 @@ def test_the_audit_playbook_runs_from_the_tarball_and_names_bad_input(installed,
 def test_the_ask_playbook_refuses_a_missing_prompt_before_touching_a_cluster(installed):
     rc, out = run(installed, "ciab.claude_in_a_box.ask", "-e", "ask_kubeconfig=/nonexistent/kubeconfig")
     assert rc != 0 and "ask_prompt" in out, out
+
+
+def test_the_status_playbook_names_a_cluster_it_cannot_reach(installed):
+    rc, out = run(installed, "ciab.claude_in_a_box.status", "-e", "status_kubeconfig=/nonexistent/kubeconfig")
+    assert rc != 0 and "kubeconfig '/nonexistent/kubeconfig' does not exist" in out, out
