@@ -38,8 +38,12 @@ engine: ## make sure a Docker engine answers (installs and starts docker.io when
 	scripts/ensure-engine.sh
 
 .PHONY: up
+# When kindest/node cannot be pulled, the kind_node_image role builds the node image from binaries this compiles
+# from their Go modules (only then; cached in ~/.cache/ciab).
+NODE_COMPONENTS_COMMAND = $(CURDIR)/$(BIN)/python $(CURDIR)/tests/harness/node_components.py
+
 up: venv engine ## the main job: ansible-playbook site.yml (image, KIND cluster, load, deploy)
-	$(BIN)/ansible-playbook site.yml $(ARGS)
+	$(BIN)/ansible-playbook site.yml -e kind_node_image_components_command='$(NODE_COMPONENTS_COMMAND)' $(ARGS)
 
 .PHONY: down
 down: venv ## teardown.yml: remove the workload (login kept; ARGS='-e purge=true -e delete_cluster=true' for all)
@@ -55,7 +59,7 @@ build: venv engine ## build the image (site.yml --tags image)
 
 .PHONY: load
 load: venv engine ## create or reuse the KIND cluster and load the image (site.yml --tags image,kind)
-	$(BIN)/ansible-playbook site.yml --tags image,kind $(ARGS)
+	$(BIN)/ansible-playbook site.yml --tags image,kind -e kind_node_image_components_command='$(NODE_COMPONENTS_COMMAND)' $(ARGS)
 
 .PHONY: deploy
 deploy: venv ## rbac, workload, network_policy on the cluster (site.yml --tags image,deploy)
@@ -65,8 +69,8 @@ deploy: venv ## rbac, workload, network_policy on the cluster (site.yml --tags i
 lint: venv ## yamllint, ansible-lint (production profile), shellcheck
 	$(BIN)/yamllint --strict .
 	$(BIN)/ansible-lint
-	$(BIN)/shellcheck files/*.sh scripts/*.sh roles/*/files/*.sh roles/kind_cluster/files/node_image/build.sh \
-	  roles/kind_cluster/files/node_image/rootfs/usr/local/*bin/* bench/*.sh molecule/*/files/*.sh .ci/run
+	$(BIN)/shellcheck files/*.sh scripts/*.sh roles/*/files/*.sh \
+	  roles/kind_node_image/files/rootfs/usr/local/*bin/* bench/*.sh molecule/*/files/*.sh .ci/run
 	$(BIN)/antsibull-changelog lint
 	$(BIN)/python scripts/render_docs.py --check
 
@@ -103,12 +107,9 @@ node-components: venv ## compile the KIND node image's binaries from Go modules;
 	@$(BIN)/python tests/harness/node_components.py
 
 .PHONY: molecule-default
-molecule-default: venv engine mirror ## Molecule scenario "default": site.yml on KIND (node image pulled, or built offline)
-	@source=$$($(BIN)/python tests/harness/scenarios.py kind-node-source); \
-	export PATH="$$($(BIN)/python tests/harness/gobuild.py kubernetes kind helm 2>/dev/null | tr '\n' ':')$$PATH"; \
-	if [ "$$source" = build ]; then \
-	  export CIAB_KIND_NODE_SOURCE=build CIAB_NODE_COMPONENTS=$$($(BIN)/python tests/harness/node_components.py); \
-	fi; \
+molecule-default: venv engine mirror ## Molecule scenario "default": site.yml on KIND (the node image role's auto path: pull, else build)
+	@export PATH="$$($(BIN)/python tests/harness/gobuild.py kubernetes kind helm 2>/dev/null | tr '\n' ':')$$PATH"; \
+	export CIAB_NODE_COMPONENTS_COMMAND='$(NODE_COMPONENTS_COMMAND)'; \
 	$(BIN)/python tests/harness/scenarios.py run default -- $(BIN)/molecule test -s default
 
 .PHONY: test

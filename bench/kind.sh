@@ -3,7 +3,7 @@
 #   offline node image build (binaries cached), `kind create cluster` (1 control plane + 2 workers),
 #   `kind load docker-image` of the product image, site.yml wall time on a fresh cluster (cold: a first deploy in
 #   the default mode, which ends with the pod waiting for its first login) and re-run (warm).
-# The node image is built offline (kind_cluster_node_image_source=build) unless CIAB_KIND_NODE_SOURCE=pull.
+# The node image is built offline (kind_node_image_source=build) unless CIAB_KIND_NODE_SOURCE=pull.
 # `make bench-kind` prepares the venv, engine, mirror and binaries first.
 set -euo pipefail
 
@@ -24,10 +24,10 @@ run() { "$@" >"$log" 2>&1 || { tail -n 30 "$log" >&2; echo "bench: '$*' failed" 
 
 source=${CIAB_KIND_NODE_SOURCE:-build}
 vars=(-e @tests/harness/group_vars/all.yml -e kind_cluster_name="$name"
-  -e ciab_kubeconfig="$HOME/.kube/ciab-$name.yaml" -e kind_cluster_node_image_source="$source")
+  -e ciab_kubeconfig="$HOME/.kube/ciab-$name.yaml" -e kind_node_image_source="$source")
 if [ "$source" = build ]; then
   components=$(python3 tests/harness/node_components.py 2>/dev/null)
-  vars+=(-e kind_cluster_node_components_dir="$components")
+  vars+=(-e kind_node_image_components_dir="$components")
 fi
 
 echo "== KIND benchmark ($(date -u +%FT%TZ), $(nproc) cores, node image: $source)"
@@ -36,14 +36,14 @@ image=$(docker images --format '{{.Repository}}:{{.Tag}}' ciab/claude-in-a-box |
 
 if [ "$source" = build ]; then
   base=$(docker images --format '{{.Repository}}:{{.Tag}}' ciab/debian-base | grep -- '-r' | head -n 1)
-  node=$(roles/kind_cluster/files/node_image/build.sh --components "$components" --base "$base" --check | tail -n 1)
+  node=$(roles/kind_node_image/files/build.sh --components "$components" --base "$base" --check | tail -n 1)
   node=${node#image=}
   node=${node%% *}
   docker image rm "$node" >/dev/null 2>&1 || true
-  t0=$(now); run roles/kind_cluster/files/node_image/build.sh --components "$components" --base "$base"; t1=$(now)
+  t0=$(now); run roles/kind_node_image/files/build.sh --components "$components" --base "$base"; t1=$(now)
   echo "node image build (binaries cached):  $(secs "$t0" "$t1") s  ($(docker image inspect -f '{{.Size}}' "$node" | awk '{printf "%d MiB", $1 / 1048576}'))"
 else
-  node=$(python3 -c 'import yaml; print(yaml.safe_load(open("roles/kind_cluster/defaults/main.yml"))["kind_cluster_node_image"])')
+  node=$(python3 -c 'import yaml; print(yaml.safe_load(open("roles/kind_node_image/defaults/main.yml"))["kind_node_image_upstream"])')
 fi
 
 config=$(mktemp)

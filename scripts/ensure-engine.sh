@@ -3,7 +3,7 @@
 # Uses a running engine when there is one; otherwise installs the distro's docker.io and starts dockerd
 # in the background with a log file. Idempotent: a second call returns at once.
 # When this host's capability bounding set is short (privileged containers, hence KIND nodes, would fail),
-# the engine is started with roles/kind_cluster/files/node_image/rootfs/usr/local/sbin/runc-capfilter as its default OCI runtime; full hosts skip it.
+# the engine is started with roles/kind_node_image/files/rootfs/usr/local/sbin/runc-capfilter as its default OCI runtime; full hosts skip it.
 set -euo pipefail
 
 LOG=${CIAB_DOCKERD_LOG:-/var/log/ciab-dockerd.log}
@@ -54,7 +54,7 @@ if bounding_set_short; then
     say "installing jq (the runtime wrapper edits OCI specs with it)"
     apt-get install -y -qq jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq >/dev/null; }
   fi
-  install -D -m 0755 "$HERE/../roles/kind_cluster/files/node_image/rootfs/usr/local/sbin/runc-capfilter" "$WRAPPER"
+  install -D -m 0755 "$HERE/../roles/kind_node_image/files/rootfs/usr/local/sbin/runc-capfilter" "$WRAPPER"
   runtime_args=(--add-runtime "$RUNTIME=$WRAPPER" --default-runtime "$RUNTIME")
   say "capability bounding set is short ($(awk '/^CapBnd:/ {print $2}' /proc/self/status)):" \
     "default runtime $RUNTIME drops what the host lacks"

@@ -36,7 +36,19 @@ def manifest_version(name: str) -> str:
     return next(t["version"] for t in tools if t["name"] == name)
 
 
+NODE_COMPONENTS = ROOT / "roles" / "kind_node_image" / "files" / "components.yml"
+
+
+def node_components() -> list[dict]:
+    """The KIND node image's components (target, version, binaries): one file for the role, build.sh and us."""
+    return yaml.safe_load(NODE_COMPONENTS.read_text())
+
+
 def harness_version(name: str) -> str:
+    """A version of what the harness compiles: the node image's components first, then versions.yml."""
+    for component in node_components():
+        if component["target"] == name.replace("_", "-") and component["version"] != "tools":
+            return str(component["version"])
     return str(yaml.safe_load((ROOT / "tests" / "harness" / "versions.yml").read_text())[name])
 
 

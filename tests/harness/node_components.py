@@ -2,7 +2,8 @@
 """Gather the binaries a KIND node image is built from, compiled from their Go modules (gobuild.py, cached).
 
 Prints the directory, ``$CIAB_CACHE/node-components/v<kubernetes version>``, made of links into the gobuild
-cache; pass it to the kind_cluster role as ``kind_cluster_node_components_dir`` (or to node_image/build.sh).
+cache; the kind_node_image role runs this script when it must build (``kind_node_image_components_command``);
+or pass the directory as ``kind_node_image_components_dir``, or to roles/kind_node_image/files/build.sh.
 Air-gapped users with a Kubernetes release mirror fill such a directory from it instead.
 """
 from __future__ import annotations
@@ -12,16 +13,8 @@ import sys
 
 import gobuild
 
-# gobuild target -> binaries of it the node image needs
-PARTS = {
-    "kubernetes": ["kubectl", "kube-apiserver", "kube-controller-manager", "kube-scheduler"],
-    "kubernetes-node": ["kubeadm", "kubelet", "kube-proxy"],
-    "etcd": ["etcd"],
-    "coredns": ["coredns"],
-    "local-path-provisioner": ["local-path-provisioner"],
-    "kube-router": ["kube-router"],
-    "crictl": ["crictl"],
-}
+# gobuild target -> binaries of it the node image needs: the role's components.yml, the one list
+PARTS = {c["target"]: c["binaries"] for c in gobuild.node_components()}
 
 
 def main() -> int:

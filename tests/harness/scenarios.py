@@ -5,8 +5,6 @@ each scenario, integration), printed as a table at the end so every CI log shows
 
 Usage: scenarios.py run NAME -- CMD...       run a Molecule scenario's command; record passed/failed and its time
        scenarios.py phase NAME -- CMD...     run any other phase's command; record its time (and its exit code)
-       scenarios.py kind-node-source   print "pull" when the KIND node image is here or can be pulled, else
-                                       say (on stderr) that it will be built offline and print "build"
        scenarios.py summary [--expect A,B,...]
                                        print the ledger, "molecule: N passed, N failed" and the time
                                        table; exit 1 when a scenario failed, an expected one did not report, or
@@ -19,8 +17,6 @@ import pathlib
 import subprocess
 import sys
 import time
-
-import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 LEDGER = ROOT / "tests" / "output" / "scenarios.txt"
@@ -46,25 +42,6 @@ def timed(kind: str, name: str, argv: list[str]) -> int:
     if kind == "scenario":
         record(name, "passed" if rc == 0 else "failed")
     return rc
-
-
-def node_image() -> str:
-    return yaml.safe_load((ROOT / "roles" / "kind_cluster" / "defaults" / "main.yml").read_text())["kind_cluster_node_image"]
-
-
-def kind_node_source() -> int:
-    image = node_image()
-    if subprocess.run(["docker", "image", "inspect", image], capture_output=True).returncode == 0:
-        print("pull")
-        return 0
-    pull = subprocess.run(["docker", "pull", image], capture_output=True, text=True)
-    if pull.returncode == 0:
-        print("pull")
-        return 0
-    print(f"NOTE: KIND node image {image} cannot be pulled here ({pull.stderr.strip()[:120]}); the default "
-          "scenario builds its node image offline (kind_cluster_node_image_source=build)", file=sys.stderr, flush=True)
-    print("build")
-    return 0
 
 
 def time_table() -> list[str]:
@@ -96,8 +73,6 @@ def summary(expect: list[str]) -> int:
 
 def main() -> int:
     args = sys.argv[1:]
-    if args == ["kind-node-source"]:
-        return kind_node_source()
     if args[:1] == ["summary"]:
         expect = args[2].split(",") if args[1:2] == ["--expect"] and len(args) == 3 else []
         if len(args) not in (1, 3) or (len(args) == 3 and not expect):

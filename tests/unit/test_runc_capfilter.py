@@ -12,7 +12,7 @@ from shutil import which as shutil_which
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-WRAPPER = ROOT / "roles" / "kind_cluster" / "files" / "node_image" / "rootfs" / "usr" / "local" / "sbin" / "runc-capfilter"
+WRAPPER = ROOT / "roles" / "kind_node_image" / "files" / "rootfs" / "usr" / "local" / "sbin" / "runc-capfilter"
 FULL = format((1 << (int(pathlib.Path("/proc/sys/kernel/cap_last_cap").read_text()) + 1)) - 1, "x")
 NO_SYS_RESOURCE = format(int(FULL, 16) & ~(1 << 24), "x")
 OWN_OOM = int(pathlib.Path("/proc/self/oom_score_adj").read_text())

@@ -4,9 +4,8 @@
 # built from the given binaries and preloaded into the node's containerd.
 #
 # Usage: build.sh --components DIR --base IMAGE [--repository NAME] [--check]
-#   DIR holds static linux/amd64 binaries: kubeadm kubelet kubectl crictl kube-apiserver kube-controller-manager
-#   kube-scheduler kube-proxy etcd coredns local-path-provisioner kube-router (from a Kubernetes release mirror,
-#   or compiled from their Go modules with `make node-components`).
+#   DIR holds the static linux/amd64 binaries components.yml lists (kubeadm, kubelet, kube-apiserver, etcd,
+#   CoreDNS, ...), from a Kubernetes release mirror, or compiled from their Go modules with `make node-components`.
 # The tag is <repository>:<kubernetes version>-<recipe id>, the id hashing this recipe, the binaries and the base
 # image, so an unchanged input reuses the image. Progress goes to stderr; the last stdout line is
 # "image=<ref> result=cached|built|would-build".
@@ -15,12 +14,13 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 COMPONENTS="" BASE="" REPOSITORY=ciab/kind-node CHECK=0
 WORK_ROOT=${CIAB_CACHE:-$HOME/.cache/ciab}/build
-REQUIRED=(kubeadm kubelet kubectl crictl kube-apiserver kube-controller-manager kube-scheduler kube-proxy etcd
-  coredns local-path-provisioner kube-router)
+# The binaries, from components.yml (the one list; each entry on one line: "binaries: [a, b]")
+mapfile -t REQUIRED < <(sed -n 's/.*binaries: \[\([^]]*\)\].*/\1/p' "$HERE/components.yml" | tr ',' '\n' | tr -d ' ')
 NODE_BINARIES=(kubeadm kubelet kubectl crictl)
 
 say() { printf '[node-image %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
+[ ${#REQUIRED[@]} -gt 0 ] || die "$HERE/components.yml lists no binaries"
 
 while [ $# -gt 0 ]; do
   case "$1" in
