@@ -66,13 +66,18 @@ deploy: venv ## rbac, workload, network_policy on the cluster (site.yml --tags i
 	$(BIN)/ansible-playbook site.yml --tags image,deploy $(ARGS)
 
 .PHONY: lint
-lint: venv ## yamllint, ansible-lint (production profile), shellcheck
+lint: venv ## yamllint, ansible-lint (production profile), shellcheck, ansible-test sanity
 	$(BIN)/yamllint --strict .
 	$(BIN)/ansible-lint
-	$(BIN)/shellcheck files/*.sh scripts/*.sh roles/*/files/*.sh \
+	$(BIN)/shellcheck files/*.sh scripts/*.sh roles/*/files/*.sh tests/sanity/*.sh \
 	  roles/kind_node_image/files/rootfs/usr/local/*bin/* bench/*.sh molecule/*/files/*.sh .ci/run
 	$(BIN)/antsibull-changelog lint
 	$(BIN)/python scripts/render_docs.py --check
+	$(MAKE) --no-print-directory sanity
+
+.PHONY: sanity
+sanity: venv ## ansible-test sanity on a copy of the working tree (pip bootstrapped offline: tests/sanity/get_pip.py)
+	tests/sanity/run.sh
 
 .PHONY: unit
 unit: venv ## unit tests (pytest)

@@ -6,38 +6,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-DOCUMENTATION = r"""
----
-name: fleet_gate
-short_description: Whether the fleet rollout's gate is closed
-version_added: 0.3.0
-description:
-  - True when the share of failed clusters among those done so far is above the allowed percentage (a failed
-    canary with 0% closes it). Nothing done yet keeps it open.
-  - The same plugin file also holds C(fleet_duplicates) (cluster entries that point at the same cluster and
-    namespace), C(fleet_push_targets) (each registry the fleet uses, with each image to push) and
-    C(registry_manifest_url) (where a registry answers for an image's tag).
-options:
-  _input:
-    description: The C(fleet_rollout_result) of each cluster done so far (each with C(result)).
-    type: list
-    elements: dict
-    required: true
-  max_fail_percentage:
-    description: Allowed percentage of failed clusters.
-    type: int
-    default: 100
-"""
-
-EXAMPLES = r"""
-gate: "{{ done | ciab.claude_in_a_box.fleet_gate(ciab_rollout_max_fail_percentage) }}"
-"""
-
-RETURN = r"""
-_value:
-  description: Whether the gate is closed.
-  type: bool
-"""
+# Documented in the sidecar files beside this one (one per filter: fleet_gate.yml and the others it defines).
 
 from ansible.errors import AnsibleFilterError
 

@@ -5,40 +5,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-DOCUMENTATION = r"""
----
-name: token_expiry
-short_description: Where a setup-token stands against its end
-version_added: 0.3.0
-description:
-  - From the token's end (C(YYYY-MM-DD), the C(ciab.io/oauth-token-expires-at) annotation of the credentials Secret)
-    and the current time, the days left and a state, V(ok), V(expiring) (within O(warn_days)) or V(expired).
-  - An empty end is V(unknown) (no setup-token, or a Secret made by hand without the annotation); a malformed one
-    is V(invalid).
-options:
-  _input:
-    description: The end, C(YYYY-MM-DD) (a time after it is ignored), or empty.
-    type: str
-    required: true
-  now:
-    description: Seconds since the epoch.
-    type: float
-    required: true
-  warn_days:
-    description: Days before the end from which the state is V(expiring).
-    type: int
-    default: 30
-"""
-
-EXAMPLES = r"""
-token: "{{ secret.metadata.annotations['ciab.io/oauth-token-expires-at'] | ciab.claude_in_a_box.token_expiry(now(utc=true).timestamp()) }}"
-"""
-
-RETURN = r"""
-_value:
-  description: C(expires_at), C(days_left) (none when unknown), C(state) and C(message) (empty when ok or unknown).
-  type: dict
-"""
+# Documented in the sidecar files beside this one (one per filter: token_expiry.yml and the others it defines).
 
 import datetime
 import re
