@@ -144,19 +144,26 @@ def agent_status(sts, pod=None, secret_annotations=None, expiry_job=None, egress
     pod_status = status["pod"]
     last_text = ("%s %s%s" % (last.get("ts", "?"), last.get("event", "?"), (" " + last["tool"]) if last.get("tool") else "")
                  if last else "none recorded")
+    if not expires:
+        tier_end = ""
+    elif left is not None and left <= 0:
+        tier_end = " until %s (ended)" % expires
+    elif left is not None:
+        tier_end = " until %s (%d min left)" % (expires, left // 60)
+    else:
+        tier_end = " until %s (unknown)" % expires
+    token_text = {"unknown": "none recorded",
+                  "ok": "ends %s (%s days)" % (token["expires_at"], token["days_left"])}.get(token["state"], token["message"])
     status["lines"] = [
         "mode:          %s" % status["mode"],
-        "tier:          %s%s" % (tier, (" until %s (%s)" % (expires, "ended" if left is not None and left <= 0
-                                                           else "%d min left" % (left // 60) if left is not None
-                                                           else "unknown")) if expires else ""),
+        "tier:          %s%s" % (tier, tier_end),
         "image:         %s" % (image or "none"),
         "pod:           %s, %s%s, entrypoint %s, %d restarts" % (
             pod_status["phase"], "ready" if pod_status["ready"] else "not ready",
             (" (%s)" % pod_status["waiting"]) if pod_status["waiting"] else "", pod_status["state"],
             pod_status["restarts"]),
         "login:         %s" % login,
-        "setup-token:   %s" % ({"unknown": "none recorded", "ok": "ends %s (%s days)" % (token["expires_at"], token["days_left"])}
-                                .get(token["state"], token["message"])),
+        "setup-token:   %s" % token_text,
         "egress:        %s%s" % (status["egress"]["mode"], (": " + ", ".join(status["egress"]["hosts"]))
                                  if status["egress"]["hosts"] else ""),
         "last activity: %s" % last_text,

@@ -51,7 +51,7 @@ def registry_manifest_url(registry, ref):
     if ":" not in ref.rsplit("/", 1)[-1]:
         raise AnsibleFilterError("registry_manifest_url: %r has no tag" % (ref,))
     name, tag = ref.rsplit(":", 1)
-    host, _, path = registry.partition("/")
+    host, dummy, path = registry.partition("/")
     scheme = "http" if host.split(":")[0] in ("127.0.0.1", "localhost") else "https"
     repository = "/".join([p for p in path.split("/") if p] + [name.split("/")[-1]])
     return "%s://%s/v2/%s/manifests/%s" % (scheme, host, repository, tag)

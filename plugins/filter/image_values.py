@@ -38,7 +38,7 @@ from ansible.errors import AnsibleFilterError
 def image_values(ref):
     if not isinstance(ref, str) or not ref or any(c.isspace() for c in ref):
         raise AnsibleFilterError("image_values: not an image reference: %r" % (ref,))
-    name, _, digest = ref.partition("@")
+    name, dummy, digest = ref.partition("@")
     repository, tag = name, ""
     last = name.rsplit("/", 1)[-1]
     if ":" in last:

@@ -65,7 +65,7 @@ def rbac_stale(results, wanted, namespace):
     def legacy_binding_ours(obj):
         return namespace in _sa_namespaces(obj)
 
-    bindings = [o for _, k, o in found if k in ("ClusterRoleBinding", "RoleBinding")]
+    bindings = [o for dummy, k, o in found if k in ("ClusterRoleBinding", "RoleBinding")]
 
     def ours(kind, obj):
         labels = (obj.get("metadata") or {}).get("labels") or {}

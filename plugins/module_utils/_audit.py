@@ -339,8 +339,8 @@ def table(result, width=60):
         outcome = call["status"] + ("" if call["exit_code"] is None else " exit %s" % call["exit_code"])
         if call["status"] == "refused":
             outcome = "REFUSED by Claude's rules, no API request"
-        lines.append("%s  %-36s %-*s %s" % (call["start"][11:23], _short(call["tool"] or "", 36), width,
-                                           _short(shown, width), outcome))
+        lines.append("%s  %-36s %-*s %s" % (
+            call["start"][11:23], _short(call["tool"] or "", 36), width, _short(shown, width), outcome))
         for request in call["requests"]:
             lines.append("    %s  %s %s %s%s  %s" % (request["time"][11:23], request["code"], request["verb"],
                                                      request["resource"] or request["uri"],
@@ -350,10 +350,10 @@ def table(result, width=60):
     if result["unexplained"]:
         lines.append("API requests by %s that no tool call explains:" % result["summary"]["service_account"])
         for request in result["unexplained"]:
-            lines.append("    %s  %s %s %s %s  %s (%s)" % (request["time"][11:23], request["code"], request["verb"],
-                                                         request["resource"] or request["uri"],
-                                                         "/".join(p for p in (request["namespace"], request["name"]) if p),
-                                                         _short(request["user_agent"], 40), request["reason"]))
+            lines.append("    %s  %s %s %s %s  %s (%s)" % (
+                request["time"][11:23], request["code"], request["verb"], request["resource"] or request["uri"],
+                "/".join(p for p in (request["namespace"], request["name"]) if p),
+                _short(request["user_agent"], 40), request["reason"]))
     summary = result["summary"]
     lines.append("%(tool_calls)d tool calls (%(refused)d refused by Claude, %(failed)d failed), %(api_requests)d API "
                  "requests (%(explained)d explained, %(unexplained)d not, %(background)d the MCP server's discovery, "

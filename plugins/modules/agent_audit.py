@@ -24,7 +24,7 @@ description:
     when windows overlap, the call that started last wins.
   - Only reads; it runs the same way in check mode.
 author:
-  - claude-in-a-box contributors
+  - claude-in-a-box contributors (@ciab)
 options:
   record_pod:
     description:
@@ -83,6 +83,8 @@ options:
     description: Docker CLI for O(audit_log_container).
     type: path
     default: docker
+extends_documentation_fragment:
+  - ciab.claude_in_a_box.attributes
 attributes:
   check_mode:
     support: full
@@ -209,8 +211,8 @@ def _read_file(module, path, what):
 def _run(module, argv, what):
     rc, out, err = module.run_command(argv, check_rc=False)
     if rc != 0:
-        module.fail_json(msg="cannot read %s: %s exited %s: %s" % (what, " ".join(argv[:3]), rc,
-                                                                  (err or out).strip()[:400]))
+        module.fail_json(msg="cannot read %s: %s exited %s: %s" % (
+            what, " ".join(argv[:3]), rc, (err or out).strip()[:400]))
     return out.splitlines()
 
 

@@ -17,7 +17,7 @@ description:
   - Fails with one message naming every missing or wrong tool; returns a record per tool either way.
   - Changes nothing, so it runs in check mode as well.
 author:
-  - claude-in-a-box contributors
+  - claude-in-a-box contributors (@ciab)
 options:
   tools:
     description:
@@ -46,6 +46,8 @@ options:
       - Fail the task when any tool fails. With V(false) the results are returned for inspection.
     type: bool
     default: true
+extends_documentation_fragment:
+  - ciab.claude_in_a_box.attributes
 attributes:
   check_mode:
     support: full

@@ -130,7 +130,7 @@ def log(msg: str) -> None:
 
 def go(args: list[str], cwd: pathlib.Path) -> str:
     env = dict(os.environ, CGO_ENABLED="0", GOFLAGS="-mod=mod -buildvcs=false", GOWORK="off")
-    proc = subprocess.run(["go", *args], cwd=cwd, env=env, text=True, capture_output=True)
+    proc = subprocess.run(["go", *args], cwd=cwd, env=env, text=True, capture_output=True, check=False)
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(f"gobuild: 'go {' '.join(args)}' failed in {cwd}")
@@ -138,7 +138,7 @@ def go(args: list[str], cwd: pathlib.Path) -> str:
 
 
 def split_pkg(spec: str, module: str) -> tuple[str, str]:
-    pkg, _, name = spec.partition("=")
+    pkg, dummy, name = spec.partition("=")
     full = module if pkg == "." else (pkg if "." in pkg.split("/")[0] else f"{module}/{pkg}")
     return full, name or full.rstrip("/").split("/")[-1]
 
@@ -172,7 +172,7 @@ def _build(target: str) -> pathlib.Path:
     out = CACHE / "bin" / f"{target}-{version}"
     pkgs = [split_pkg(p, spec["module"]) for p in spec["packages"]]
     pkgs += [split_pkg(p, "") for p in spec.get("extra_packages", [])]
-    if all((out / name).is_file() for _, name in pkgs):
+    if all((out / name).is_file() for dummy, name in pkgs):
         log(f"{target} {version}: cached in {out}")
         return out
     work = CACHE / "src" / f"{target}-{version}"
@@ -184,7 +184,7 @@ def _build(target: str) -> pathlib.Path:
         replaces = staging_replaces(spec["module"], version, work)
         (work / "go.mod").write_text(
             "module ciab.local/build\n\ngo 1.24.0\n\nreplace (\n" + "\n".join(replaces) + "\n)\n")
-    imports = "\n".join(f'\t_ "{pkg}"' for pkg, _ in pkgs)
+    imports = "\n".join(f'\t_ "{pkg}"' for pkg, dummy in pkgs)
     (work / "tools.go").write_text(f"//go:build tools\n\npackage tools\n\nimport (\n{imports}\n)\n")
     requires = [f"{spec['module']}@v{version}"] + [f"{m}@v{version}" for m in spec.get("extra_modules", [])]
     go(["get", *requires], work)

@@ -174,8 +174,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body = json.loads(raw or b"{}")
         except ValueError:
             self._record(raw.decode(errors="replace"))
-            return self._reply(400, {"type": "error", "error": {"type": "invalid_request_error",
-                                                               "message": "body is not JSON"}})
+            return self._reply(400, {"type": "error",
+                                     "error": {"type": "invalid_request_error", "message": "body is not JSON"}})
         if self.hold:
             return self._hold(body)
         self._record(body)
@@ -247,7 +247,7 @@ def results(record: pathlib.Path) -> dict:
                     skills.update(skills_listed(text))
                     # a skill Claude loaded: its directory, then its SKILL.md body (front matter stripped)
                     if text.startswith(SKILL_TEXT):
-                        where, _, body_text = text[len(SKILL_TEXT):].partition("\n")
+                        where, dummy, body_text = text[len(SKILL_TEXT):].partition("\n")
                         loaded[where.rstrip("/").rsplit("/", 1)[-1]] = body_text.strip()
                 elif block.get("type") == "tool_use":
                     uses[block["id"]] = block
@@ -286,7 +286,7 @@ def main() -> int:
     elif args.cmd == "up":
         url = f"http://{args.host}:{args.port}"
         service.stop(args.name, STATE)  # a new script directory or record file needs a new server
-        for _ in range(50):
+        for dummy in range(50):
             if not service.answers(f"{url}/health"):
                 break
             time.sleep(0.1)

@@ -26,7 +26,7 @@ def start(name: str, argv: list[str], url: str, state: pathlib.Path) -> None:
     with log.open("ab") as fh:
         proc = subprocess.Popen(argv, stdout=fh, stderr=fh, start_new_session=True)
     (state / f"{name}.pid").write_text(str(proc.pid))
-    for _ in range(100):
+    for dummy in range(100):
         if answers(url):
             return
         time.sleep(0.1)

@@ -53,7 +53,7 @@ def env_for(bins: dict[str, pathlib.Path]) -> dict[str, str]:
 
 def kubectl(bins, name, *args, stdin: str | None = None, check=True) -> subprocess.CompletedProcess:
     proc = subprocess.run([str(bins["kubectl"]), "--kubeconfig", str(kubeconfig(name)), *args],
-                          input=stdin, text=True, capture_output=True)
+                          input=stdin, text=True, capture_output=True, check=False)
     if check and proc.returncode != 0:
         raise SystemExit(f"testbed {name}: kubectl {' '.join(args)} failed: {proc.stderr.strip()}")
     return proc
@@ -70,8 +70,9 @@ def fixtures() -> str:
     for i in range(NODES):
         items.append({
             "apiVersion": "v1", "kind": "Node",
-            "metadata": {"name": f"kwok-node-{i}", "labels": {"type": "kwok", "kubernetes.io/hostname": f"kwok-node-{i}",
-                                                                "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64"},
+            "metadata": {"name": f"kwok-node-{i}",
+                         "labels": {"type": "kwok", "kubernetes.io/hostname": f"kwok-node-{i}",
+                                    "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64"},
                          "annotations": {"node.alpha.kubernetes.io/ttl": "0", "kwok.x-k8s.io/node": "fake"}},
             "status": {"allocatable": {"cpu": "16", "memory": "64Gi", "pods": "110"},
                        "capacity": {"cpu": "16", "memory": "64Gi", "pods": "110"}},
@@ -99,7 +100,7 @@ def up(name: str, bins) -> pathlib.Path:
         log(f"{name}: already running")
     else:
         cluster = PREFIX + name
-        subprocess.run([str(bins["kwokctl"]), "delete", "cluster", "--name", cluster], env=env, capture_output=True)
+        subprocess.run([str(bins["kwokctl"]), "delete", "cluster", "--name", cluster], env=env, capture_output=True, check=False)
         kubeconfig(name).parent.mkdir(parents=True, exist_ok=True)
         kubeconfig(name).unlink(missing_ok=True)
         log(f"{name}: starting etcd, kube-apiserver (RBAC, admission), controller-manager, scheduler, kwok")
@@ -114,7 +115,7 @@ def up(name: str, bins) -> pathlib.Path:
             "--kwok-controller-binary", str(bins["kwok"]),
             "--kube-authorization=true", "--kube-admission=true",
             "--wait", "180s", "--timeout", "240s",
-        ], env=env, text=True, capture_output=True)
+        ], env=env, text=True, capture_output=True, check=False)
         if proc.returncode != 0:
             sys.stderr.write(proc.stdout + proc.stderr)
             raise SystemExit(f"testbed {name}: kwokctl create cluster failed (logs: {STATE / 'kwok' / 'clusters' / cluster / 'logs'})")
@@ -126,7 +127,7 @@ def up(name: str, bins) -> pathlib.Path:
 
 def down(name: str, bins) -> None:
     subprocess.run([str(bins["kwokctl"]), "delete", "cluster", "--name", PREFIX + name], env=env_for(bins),
-                   capture_output=True)
+                   capture_output=True, check=False)
     shutil.rmtree(STATE / name, ignore_errors=True)
     log(f"{name}: deleted")
 

@@ -12,7 +12,7 @@ HARNESS = REPO / "tests" / "harness"
 
 
 def harness(*args):
-    proc = subprocess.run([sys.executable, str(HARNESS / args[0]), *args[1:]], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, str(HARNESS / args[0]), *args[1:]], capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         pytest.fail(f"harness {' '.join(args)} failed: {proc.stderr[-2000:]}")
     return proc.stdout.strip()
@@ -23,7 +23,7 @@ def playbook(*args, env=None):
     full_env = dict(os.environ, ANSIBLE_CONFIG=str(REPO / "ansible.cfg"), ANSIBLE_FORCE_COLOR="0",
                     ANSIBLE_NOCOLOR="1", **(env or {}))
     proc = subprocess.run([str(pathlib.Path(sys.executable).parent / "ansible-playbook"), *args], cwd=REPO,
-                          env=full_env, capture_output=True, text=True)
+                          env=full_env, capture_output=True, text=True, check=False)
     return proc.returncode, proc.stdout + proc.stderr
 
 

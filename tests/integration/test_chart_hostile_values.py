@@ -46,7 +46,7 @@ def helm():
 
 def render(helm, values, namespace="claude"):
     proc = subprocess.run([helm, "template", "claude-agent", CHART, "-n", namespace, "-f", "-"],
-                          input=json.dumps(values), capture_output=True, text=True)
+                          input=json.dumps(values), capture_output=True, text=True, check=False)
     objects = [d for d in yaml.safe_load_all(proc.stdout) if d] if proc.returncode == 0 else None
     return proc.returncode, objects, proc.stderr
 
@@ -106,7 +106,7 @@ def test_hostile_string_is_refused_or_inert(helm, path, hostile):
     ("permissionMode", "bypassPermissions\n"),
 ])
 def test_names_and_choices_refuse_anything_else(helm, field, hostile):
-    rc, _, err = render(helm, dict(BASE, **{field: hostile}))
+    rc, dummy, err = render(helm, dict(BASE, **{field: hostile}))
     assert rc != 0 and (f"at '/{field}" in err or "invalid propertyName" in err), err
 
 
@@ -118,14 +118,14 @@ def test_names_and_choices_refuse_anything_else(helm, field, hostile):
     {"rbac": {"tier": "operator", "operatorNamespaces": ["shop"], "operatorExpiresAt": "tomorrow"}},
 ])
 def test_namespaces_reaching_rbac_and_the_policy_must_be_names(helm, values):
-    rc, _, err = render(helm, dict(BASE, **values))
+    rc, dummy, err = render(helm, dict(BASE, **values))
     assert rc != 0 and "/rbac/" in err, err
 
 
 def test_the_policy_quotes_what_it_puts_into_cel(helm):
     """The agent's namespace and ServiceAccount become CEL string literals: both must be DNS names (a hostile
     ServiceAccount name is refused), and they go in JSON-quoted."""
-    rc, _, err = render(helm, dict(BASE, serviceAccount={"name": "sa' || true || '"}))
+    rc, dummy, err = render(helm, dict(BASE, serviceAccount={"name": "sa' || true || '"}))
     assert rc != 0 and "at '/serviceAccount/name'" in err, err
     rc, objects, err = render(helm, dict(BASE, serviceAccount={"name": "agent.sa"}), namespace="ops-1")
     assert rc == 0, err
@@ -145,7 +145,7 @@ def test_the_allowlist_takes_host_names_only(helm, hosts):
     """Host names go into squid.conf: anything but a name (a line break, a second word, an option) is refused."""
     values = json.loads(json.dumps(BASE))
     values["egress"]["extraHosts"] = hosts
-    rc, _, err = render(helm, values)
+    rc, dummy, err = render(helm, values)
     assert rc != 0 and "at '/egress/extraHosts/0'" in err, err
 
 
@@ -169,7 +169,7 @@ def test_the_allowlist_renders_one_acl_line(helm):
 ])
 def test_telemetry_endpoints_must_be_plain_urls(helm, endpoint):
     """The endpoint's host goes into squid's allowlist and the agent's environment: only a plain URL is accepted."""
-    rc, _, err = render(helm, dict(BASE, telemetry={"enabled": True, "endpoint": endpoint}))
+    rc, dummy, err = render(helm, dict(BASE, telemetry={"enabled": True, "endpoint": endpoint}))
     assert rc != 0 and "/telemetry/endpoint" in err, err
 
 

@@ -87,8 +87,7 @@ def test_second_run_changes_nothing(first_run):
 
 def test_changing_one_tier_changes_only_that_cluster(first_run, fleet_clusters, registry):
     inventory = write_inventory(first_run["tmp"] / "tier.yml", fleet_clusters, registry,
-                                overrides={"fleet-2": {"ciab_tier": "operator",
-                                                                     "ciab_operator_namespaces": ["default"]}})
+                                overrides={"fleet-2": {"ciab_tier": "operator", "ciab_operator_namespaces": ["default"]}})
     rc, out = rollout(inventory)
     changed = recap(out)
     assert rc == 0, out[-3000:]

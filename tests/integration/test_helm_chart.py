@@ -33,7 +33,7 @@ def tools():
 
 
 def kubectl(tools, kubeconfig, *args):
-    proc = subprocess.run([tools["kubectl"], "--kubeconfig", kubeconfig, *args], capture_output=True, text=True)
+    proc = subprocess.run([tools["kubectl"], "--kubeconfig", kubeconfig, *args], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
@@ -172,12 +172,12 @@ def test_an_upgrade_with_the_same_values_changes_no_object(deployed, tools, tmp_
     revision = json.loads(subprocess.run([tools["helm"], "--kubeconfig", kc, "status", "claude-agent", "-n", "claude",
                                           "-o", "json"], capture_output=True, text=True, check=True).stdout)["version"]
     proc = subprocess.run([tools["helm"], "--kubeconfig", kc, "upgrade", "claude-agent", str(REPO / "charts/claude-in-a-box"),
-                           "-n", "claude", "-f", str(values)], capture_output=True, text=True)
+                           "-n", "claude", "-f", str(values)], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     after = versions()
     assert len(before) >= 6 and after == before
     proc = subprocess.run([tools["helm"], "--kubeconfig", kc, "rollback", "claude-agent", str(revision), "-n", "claude"],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
 
 
@@ -194,7 +194,7 @@ def test_upgrade_switches_tier_and_rollback_restores_it(deployed, tools):
     cm = get(tools, kc, "configmap", "claude-agent", "claude")
     assert "--read-only" not in cm["data"]["mcp.json"]
     proc = subprocess.run([tools["helm"], "--kubeconfig", kc, "rollback", "claude-agent", "1", "-n", "claude", "--wait"],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     bindings = kubectl(tools, kc, "get", "clusterrolebindings,rolebindings", "-A", "-l", "app.kubernetes.io/managed-by=Helm",
                        "-o", "name")
@@ -225,7 +225,7 @@ def test_upgrade_switches_tier_and_rollback_restores_it(deployed, tools):
 def test_schema_refuses_bad_values(tools, tmp_path, values, message):
     (tmp_path / "values.json").write_text(json.dumps(values))
     proc = subprocess.run([tools["helm"], "template", "t", str(REPO / "charts/claude-in-a-box"), "-n", "t-ns", "-f",
-                           str(tmp_path / "values.json")], capture_output=True, text=True)
+                           str(tmp_path / "values.json")], capture_output=True, text=True, check=False)
     assert proc.returncode != 0 and message in proc.stderr, proc.stderr
 
 
@@ -233,7 +233,7 @@ def test_lint_and_template_are_clean(tools):
     chart = str(REPO / "charts/claude-in-a-box")
     lint = subprocess.run([tools["helm"], "lint", "--strict", chart, "--set", "image.tag=0.1.0-lint",
                            "--set", "egress.proxy.image.tag=0.1.0-lint"],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, check=False)
     assert lint.returncode == 0, lint.stdout + lint.stderr
     rendered = subprocess.run([tools["helm"], "template", "t", chart, "--set", "image.tag=0.1.0-lint",
                                "--set", "egress.proxy.image.tag=0.1.0-lint"],
@@ -293,7 +293,7 @@ def test_cilium_fqdn_policy_is_valid_for_ciliums_own_schema(deployed, tools):
     crd = harness("crds.py", "cilium-networkpolicy")
     kubectl(tools, kc, "apply", "--server-side", "-f", crd)
     established = False
-    for _ in range(60):  # `kubectl wait` fails on a CRD whose status has no conditions yet
+    for dummy in range(60):  # `kubectl wait` fails on a CRD whose status has no conditions yet
         conditions = get(tools, kc, "crd", "ciliumnetworkpolicies.cilium.io")["status"].get("conditions") or []
         established = any(c["type"] == "Established" and c["status"] == "True" for c in conditions)
         if established:
@@ -302,8 +302,8 @@ def test_cilium_fqdn_policy_is_valid_for_ciliums_own_schema(deployed, tools):
     assert established, "the Cilium CRD never became established"
     rendered = subprocess.run([tools["helm"], "template", "claude-agent", str(REPO / "charts/claude-in-a-box"), "-n", "claude",
                                "-f", "-", "--show-only", "templates/cilium-fqdn.yaml"],
-                              input=json.dumps({"image": IMAGE, "egress": dict(PROXY, fqdnPolicy="cilium",
-                                                                              extraHosts=[".example.org"])}),
+                              input=json.dumps({"image": IMAGE,
+                                                "egress": dict(PROXY, fqdnPolicy="cilium", extraHosts=[".example.org"])}),
                               capture_output=True, text=True, check=True).stdout
     policy = yaml.safe_load(rendered)
     names = [f.get("matchName") or f.get("matchPattern") for f in policy["spec"]["egress"][1]["toFQDNs"]]
@@ -314,7 +314,7 @@ def test_cilium_fqdn_policy_is_valid_for_ciliums_own_schema(deployed, tools):
 
     def dry_run(obj):
         return subprocess.run([tools["kubectl"], "--kubeconfig", kc, "apply", "--dry-run=server", "-f", "-"],
-                              input=json.dumps(obj), capture_output=True, text=True)
+                              input=json.dumps(obj), capture_output=True, text=True, check=False)
 
     accepted = dry_run(policy)
     assert accepted.returncode == 0, accepted.stderr

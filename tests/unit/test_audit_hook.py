@@ -37,7 +37,7 @@ def hook(tmp_path, event, **env):
     run_env.update(env)
     (tmp_path / "container.log").touch()
     data = event if isinstance(event, str) else json.dumps(event)
-    done = subprocess.run(["bash", str(HOOK)], input=data, capture_output=True, text=True, env=run_env, timeout=30)
+    done = subprocess.run(["bash", str(HOOK)], input=data, capture_output=True, text=True, env=run_env, timeout=30, check=False)
     assert done.returncode == 0 and done.stdout == "", (done.returncode, done.stdout, done.stderr)
     return done
 
@@ -149,8 +149,8 @@ def test_keys_nested_values_and_json_inside_json_are_redacted(tmp_path):
     secret = "hunter2-nested-planted"
     event = base("PostToolUse", tool_name="Read", tool_use_id="t", duration_ms=1,
                  tool_input={"data": {"password": secret, PLANTED["github"]: 1, "note": "ok"}},
-                 tool_response={"type": "text", "file": {"content": json.dumps({"password": secret, "db":
-                                                                             "postgres://app:" + secret + "@db/x"})}})
+                 tool_response={"type": "text", "file": {"content": json.dumps(
+                     {"password": secret, "db": "postgres://app:" + secret + "@db/x"})}})
     hook(tmp_path, event)
     copy = (tmp_path / "container.log").read_text()
     assert secret not in copy and PLANTED["github"] not in copy, copy

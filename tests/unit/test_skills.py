@@ -20,7 +20,7 @@ COMMAND = re.compile(r"`([a-z][^`]* [^`]*)`")
 def front_matter(path):
     text = path.read_text()
     assert text.startswith("---\n"), path.name
-    head, _, body = text[4:].partition("\n---\n")
+    head, dummy, body = text[4:].partition("\n---\n")
     return yaml.safe_load(head), body
 
 
@@ -30,7 +30,7 @@ def commands(path):
 
 def test_the_six_skills_are_there():
     assert [p.stem for p in SKILLS] == ["k8s-cert-expiry", "k8s-crashloop", "k8s-dns", "k8s-networkpolicy",
-                                         "k8s-node-pressure", "k8s-pending-pods"]
+                                        "k8s-node-pressure", "k8s-pending-pods"]
 
 
 @pytest.mark.parametrize("path", SKILLS, ids=lambda p: p.stem)

@@ -18,7 +18,7 @@ CREDENTIAL_VARS = ("CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY", "SELF_HOSTED_
 
 
 def sh(*argv: str) -> subprocess.CompletedProcess:
-    return subprocess.run(argv, capture_output=True, text=True)
+    return subprocess.run(argv, capture_output=True, text=True, check=False)
 
 
 def main() -> int:
@@ -33,7 +33,7 @@ def main() -> int:
     out = {"state": "missing", "argv": None, "credential_vars": None, "requests": []}
     try:
         pid = ""
-        for _ in range(40):
+        for dummy in range(40):
             state = sh("docker", "exec", name, "cat", "/tmp/ciab/state")
             out["state"] = state.stdout.strip() if state.returncode == 0 else "gone"
             pid = sh("docker", "exec", name, "pgrep", "-x", "claude").stdout.split()
@@ -51,7 +51,7 @@ def main() -> int:
             out["credential_vars"] = sorted(n for n in names if n in CREDENTIAL_VARS)
             state = sh("docker", "exec", name, "cat", "/tmp/ciab/state")  # read before the exec, maybe
             out["state"] = state.stdout.strip() if state.returncode == 0 else "gone"
-            for _ in range(20):  # its first request reaches the hold server within a few seconds
+            for dummy in range(20):  # its first request reaches the hold server within a few seconds
                 if len(record_path.read_text().splitlines()) > seen:
                     break
                 time.sleep(0.5)

@@ -44,7 +44,7 @@ def test_script_names_cannot_leave_the_directory(tmp_path, name):
 def test_events_stream_a_tool_use_turn_as_the_api_does():
     msg = model.message(SCRIPT["turns"][0], "s", "0001")
     assert msg["stop_reason"] == "tool_use" and msg["content"][1]["id"] == "toolu_0001_1"
-    names = [name for name, _ in model.events(msg)]
+    names = [name for name, dummy in model.events(msg)]
     assert names == ["message_start", "content_block_start", "content_block_delta", "content_block_stop",
                      "content_block_start", "content_block_delta", "content_block_stop", "message_delta",
                      "message_stop"]

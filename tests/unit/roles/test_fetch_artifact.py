@@ -42,7 +42,7 @@ def fetch(tmp_path, root, *args):
     out.mkdir(exist_ok=True)
     env = {"PATH": "/usr/bin:/bin", "CIAB_OUT_DIR": str(out), "CIAB_DOWNLOAD_MIRROR": f"file://{root}",
            "CIAB_EXTRA_CA": str(tmp_path / "none.pem")}
-    proc = subprocess.run(["sh", str(SCRIPT), "release", *args], env=env, capture_output=True, text=True)
+    proc = subprocess.run(["sh", str(SCRIPT), "release", *args], env=env, capture_output=True, text=True, check=False)
     return proc, out
 
 
@@ -92,7 +92,7 @@ def test_file_missing_from_checksums(tmp_path, mirror):
 
 
 def test_unreachable_download_names_the_url(tmp_path, mirror):
-    root, _ = mirror
-    proc, _ = fetch(tmp_path, root, "tool", "https://nowhere.example/tool", "https://nowhere.example/tool.sha256", "", "")
+    root, dummy = mirror
+    proc, dummy = fetch(tmp_path, root, "tool", "https://nowhere.example/tool", "https://nowhere.example/tool.sha256", "", "")
     assert proc.returncode != 0
     assert f"download failed: file://{root}/nowhere.example/tool" in proc.stderr

@@ -77,7 +77,7 @@ def test_each_call_gets_its_requests_and_refusals_get_none():
     record = (call("t1", "Bash", 1.0, 1.5) + call("t2", "mcp__kubernetes__pods_list", 2.0, 2.3)
               + call("t3", "Bash", 3.0, 3.1, status="refused") + call("t4", "Bash", 4.0, 4.4, status="error", exit_code=1))
     audit = [api(1.2), api(2.1, agent=MCP), api(4.1, verb="delete", code=403, name="coredns-1")]
-    result, _, _ = run(record, audit)
+    result, dummy, dummy = run(record, audit)
     calls = by_tool(result)
     assert [r["verb"] for r in calls["t1"]["requests"]] == ["list"]
     assert [r["user_agent"] for r in calls["t2"]["requests"]] == [MCP]
@@ -92,9 +92,9 @@ def test_each_call_gets_its_requests_and_refusals_get_none():
 def test_clock_skew_within_the_allowance_still_matches():
     record = [rec("SessionStart", 5.0)] + call("t1", "Bash", 10.0, 10.5)
     # the API server's clock runs 0.8 s behind the pod's: the request seems to come before the call started
-    result, _, _ = run(record, [api(9.3)], skew=1.0)
+    result, dummy, dummy = run(record, [api(9.3)], skew=1.0)
     assert len(by_tool(result)["t1"]["requests"]) == 1
-    result, _, _ = run(record, [api(9.3), api(10.2)], skew=0.5)
+    result, dummy, dummy = run(record, [api(9.3), api(10.2)], skew=0.5)
     assert len(by_tool(result)["t1"]["requests"]) == 1
     assert [r["reason"] for r in result["unexplained"]] == ["no tool call was running"]
 
@@ -103,7 +103,7 @@ def test_overlapping_calls_split_by_client_then_by_latest_start():
     record = (call("bash1", "Bash", 1.0, 5.0) + call("mcp1", "mcp__kubernetes__pods_list", 2.0, 3.0)
               + call("bash2", "Bash", 2.5, 4.0))
     audit = [api(2.2, agent=MCP), api(2.2, resource="nodes"), api(2.8, resource="events"), api(4.5, resource="services")]
-    result, _, _ = run(record, audit, skew=0.0)
+    result, dummy, dummy = run(record, audit, skew=0.0)
     calls = by_tool(result)
     assert [r["resource"] for r in calls["mcp1"]["requests"]] == ["pods"]
     # at 2.2 only bash1 had started among the Bash calls; at 2.8 bash2 is the latest started; at 4.5 only bash1 runs
@@ -117,7 +117,7 @@ def test_requests_no_call_explains_are_reported_with_a_reason():
              api(3.0, verb="create", resource="pods", code=201),  # nothing ran
              api(3.5, user="system:serviceaccount:kube-system:other"),  # someone else: not reported
              api(40.0)]  # after the record: left out
-    result, _, _ = run(record, audit, skew=0.2)
+    result, dummy, dummy = run(record, audit, skew=0.2)
     reasons = [(r["resource"], r["verb"], r["reason"]) for r in result["unexplained"]]
     assert reasons == [("secrets", "get", "made by a process, not the MCP server while only mcp__kubernetes__pods_list ran"),
                        ("pods", "create", "no tool call was running")]
@@ -129,21 +129,21 @@ def test_requests_no_call_explains_are_reported_with_a_reason():
 
 def test_impersonation_either_way_involves_the_service_account():
     # someone acting as the ServiceAccount, and the ServiceAccount acting as someone else: both are its requests
-    result, _, _ = run(call("t1", "Bash", 1.0, 2.0), [api(1.5, user="kubernetes-admin", impersonated=SA),
-                                                      api(1.6, impersonated="system:admin")])
+    result, dummy, dummy = run(call("t1", "Bash", 1.0, 2.0),
+                               [api(1.5, user="kubernetes-admin", impersonated=SA), api(1.6, impersonated="system:admin")])
     assert [(r["user"], r["impersonated_user"]) for r in by_tool(result)["t1"]["requests"]] == [
         ("kubernetes-admin", SA), (SA, "system:admin")]
 
 
 def test_requests_outside_the_record_are_counted_not_dropped_silently():
-    result, _, _ = run(call("t1", "Bash", 1.0, 2.0), [api(1.5), api(30.0), api(40.0)])
+    result, dummy, dummy = run(call("t1", "Bash", 1.0, 2.0), [api(1.5), api(30.0), api(40.0)])
     assert result["summary"]["outside_record"] == 2
     assert "2 more by the ServiceAccount outside the record's time" in table(result)[-1]
 
 
 def test_two_windows_of_one_client_holding_a_request_are_named():
     record = call("a", "Bash", 1.0, 3.0) + call("b", "Bash", 2.0, 4.0)
-    result, _, _ = run(record, [api(2.5)])
+    result, dummy, dummy = run(record, [api(2.5)])
     assert by_tool(result)["b"]["requests"][0]["ambiguous_with"] == ["a"]
 
 
@@ -153,7 +153,7 @@ def test_two_windows_of_one_client_holding_a_request_are_named():
     '{"ciab_audit": 1, "ts": "2026-11-27T12:00:01Z", "event": "PreToolUse", "session_id": ["s"]}',
 ])
 def test_record_lines_of_the_wrong_types_are_malformed_not_a_crash(line):
-    _, bad = read_record([line])
+    dummy, bad = read_record([line])
     assert len(bad) == 1
 
 
@@ -173,7 +173,7 @@ def test_a_prefixed_line_is_still_read():
 
 def test_a_missing_pre_line_takes_the_start_from_the_duration():
     post = rec("PostToolUse", 3.0, tool_use_id="t1", tool="Bash", status="ok", duration_ms=2000)
-    result, _, _ = run([post], [api(1.5)], skew=0.1)
+    result, dummy, dummy = run([post], [api(1.5)], skew=0.1)
     assert len(by_tool(result)["t1"]["requests"]) == 1
 
 
@@ -182,8 +182,8 @@ def test_malformed_lines_are_reported_and_left_out():
               '{"ciab_audit": 1, broken'] + call("t1", "Bash", 1.0, 2.0)
     audit = ["not json", '{"kind": "Other"}', api(1.5, stage="ResponseStarted"), api(1.5)]
     result, bad_record, bad_api = run(record, audit)
-    assert [n for n, _ in bad_record] == [3, 4]
-    assert [n for n, _ in bad_api] == [1, 2]
+    assert [n for n, dummy in bad_record] == [3, 4]
+    assert [n for n, dummy in bad_api] == [1, 2]
     assert len(by_tool(result)["t1"]["requests"]) == 1  # the ResponseStarted stage is not counted twice
 
 
@@ -205,7 +205,7 @@ def test_two_service_accounts_in_one_record_need_a_choice():
                                                  service_account="other")]
     with pytest.raises(AuditError, match="names 2 ServiceAccounts"):
         run(record, [api(1.5)])
-    result, _, _ = run(record, [api(1.5)], service_account="claude:claude-agent")
+    result, dummy, dummy = run(record, [api(1.5)], service_account="claude:claude-agent")
     assert result["summary"]["explained"] == 1
 
 
@@ -213,7 +213,7 @@ def test_the_agents_credentials_used_from_elsewhere_are_never_explained():
     record = [rec("PreToolUse", 1.0, tool_use_id="t1", tool="Bash", input={"command": "kubectl get pods"}, pod_ip="10.244.1.7"),
               rec("PostToolUse", 3.0, tool_use_id="t1", tool="Bash", status="ok", duration_ms=2000, pod_ip="10.244.1.7")]
     audit = [api(1.5, ips=["10.244.1.7"]), api(2.0, ips=["172.18.0.1"], agent="curl/8.0"), api(3.5, ips=["172.18.0.1"])]
-    result, _, _ = run(record, audit, skew=1.0)
+    result, dummy, dummy = run(record, audit, skew=1.0)
     assert [r["source_ip"] for r in by_tool(result)["t1"]["requests"]] == ["10.244.1.7"]
     assert [r["reason"] for r in result["unexplained"]] == [
         "from 172.18.0.1, not the agent's pod (10.244.1.7)",
@@ -224,7 +224,7 @@ def test_the_agents_credentials_used_from_elsewhere_are_never_explained():
 def test_the_ask_roles_result_file_is_a_record():
     lines = call("t1", "Bash", 1.0, 2.0)
     ask_result = json.dumps({"answer": "x", "audit": [json.loads(line) for line in lines]}, indent=2).splitlines()
-    result, _, _ = run(record_file_lines(ask_result), [api(1.5)])
+    result, dummy, dummy = run(record_file_lines(ask_result), [api(1.5)])
     assert len(by_tool(result)["t1"]["requests"]) == 1
     assert record_file_lines(lines) == lines  # JSON lines stay as they are
 
@@ -240,7 +240,7 @@ def test_the_node_address_counts_as_the_pods_and_mcp_discovery_is_background():
              api(1.2, agent=MCP, ips=["172.18.0.3"]),                           # the tool's request, via the node
              api(1.3, agent=MCP, ips=["172.18.0.1"]),                           # the token elsewhere
              api(1.9, verb="list", resource="secrets", agent=MCP, ips=["172.18.0.3"])]  # the server, no tool running
-    result, _, _ = run(record, audit, skew=0.2)
+    result, dummy, dummy = run(record, audit, skew=0.2)
     assert [r["source_ip"] for r in by_tool(result)["t1"]["requests"]] == ["172.18.0.3"]
     assert [r["reason"] for r in result["background"]] == ["API discovery by the MCP server"]
     assert [(r["resource"], r["reason"]) for r in result["unexplained"]] == [
@@ -249,7 +249,7 @@ def test_the_node_address_counts_as_the_pods_and_mcp_discovery_is_background():
     assert result["summary"]["api_requests"] == 4 and result["summary"]["background"] == 1
     # a non-resource read that is not discovery is not waved through as background
     record2 = record[:1] + record[-1:]
-    result, _, _ = run(record2, [api(1.0, verb="get", resource="", agent=MCP, ips=["172.18.0.3"], uri="/metrics")])
+    result, dummy, dummy = run(record2, [api(1.0, verb="get", resource="", agent=MCP, ips=["172.18.0.3"], uri="/metrics")])
     assert result["background"] == [] and [r["uri"] for r in result["unexplained"]] == ["/metrics"]
 
 
@@ -263,7 +263,7 @@ def test_a_request_belongs_to_the_window_that_holds_it_not_to_the_next_call_with
              api(39.527, verb="get", resource="configmaps", name="planted"), api(38.321, agent=MCP),
              api(37.498, verb="get", resource="", agent=MCP, uri="/api?timeout=10s"),  # the MCP server's discovery
              api(39.650, verb="get", resource="configmaps")]   # just after cm's window: within the skew
-    result, _, _ = run(record, audit, skew=1.0)
+    result, dummy, dummy = run(record, audit, skew=1.0)
     calls = by_tool(result)
     assert [r["resource"] for r in calls["get"]["requests"]] == ["pods"]
     assert [r["resource"] for r in calls["can-i"]["requests"]] == ["selfsubjectaccessreviews"]

@@ -56,5 +56,5 @@ def test_pod_and_control_plane(monkeypatch):
      "none by system:serviceaccount:claude:claude-agent: it is from another cluster"),
 ])
 def test_bad_input_fails_with_the_reason(monkeypatch, args, outputs, message):
-    result, _ = run(monkeypatch, args, outputs)
+    result, dummy = run(monkeypatch, args, outputs)
     assert result.get("failed") and message in result["msg"], result["msg"]

@@ -31,7 +31,7 @@ def test_all_good_in_container(monkeypatch):
 
 def test_failure_names_each_tool(monkeypatch):
     outputs = {"kubectl": (0, "Client Version: v1.30.0\n", "")}
-    result, _ = run(monkeypatch, {"tools": TOOLS, "container": "agent"}, outputs)
+    result, dummy = run(monkeypatch, {"tools": TOOLS, "container": "agent"}, outputs)
     assert result["failed"] is True
     assert result["failed_tools"] == ["kubectl", "jq"]
     assert result["msg"].startswith("2 of 2 tools failed verification: kubectl (output does not match")
@@ -39,7 +39,7 @@ def test_failure_names_each_tool(monkeypatch):
 
 
 def test_fail_on_error_false_returns_results(monkeypatch):
-    result, _ = run(monkeypatch, {"tools": TOOLS, "container": "agent", "fail_on_error": False}, {})
+    result, dummy = run(monkeypatch, {"tools": TOOLS, "container": "agent", "fail_on_error": False}, {})
     assert not result.get("failed")
     assert result["failed_tools"] == ["kubectl", "jq"]
 
