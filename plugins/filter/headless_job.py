@@ -74,7 +74,7 @@ import copy
 
 # The agent's own variables that a one-shot run replaces.
 REPLACED = ("CLAUDE_MODE", "CLAUDE_PROMPT", "CLAUDE_PROMPT_FILE", "ANTHROPIC_MODEL", "CLAUDE_CREDENTIAL_TIMEOUT",
-            "CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY")
+            "CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY", "CIAB_OAUTH_TOKEN_EXPIRES_AT")
 # The credentials, and the token's end (not secret; the entrypoint warns when it is near).
 CREDENTIALS = ("CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_API_KEY", "CIAB_OAUTH_TOKEN_EXPIRES_AT")
 # A self-hosted runner's secret, port and limits are no business of a one-shot run.

@@ -2,6 +2,7 @@
 of the objects (the roles render it too); what can still differ is how the roles map their variables to the chart's
 values, so the roles' objects and a plain helm install's are compared field by field, labels aside."""
 import json
+import os
 import subprocess
 import time
 
@@ -324,11 +325,11 @@ def test_cilium_fqdn_policy_is_valid_for_ciliums_own_schema(deployed, tools):
     assert refused.returncode != 0 and "matchName" in refused.stderr, refused.stderr
 
 
-def template(tools, values, *show):
+def template(tools, values, *show, tz="UTC"):
     rendered = subprocess.run([tools["helm"], "template", "claude-agent", str(REPO / "charts/claude-in-a-box"), "-n", "claude",
                                "-f", "-", *[a for name in show for a in ("--show-only", name)]],
                               input=json.dumps({"image": IMAGE, "egress": PROXY, **values}),
-                              capture_output=True, text=True, check=True).stdout
+                              env={**os.environ, "TZ": tz}, capture_output=True, text=True, check=True).stdout
     return [d for d in yaml.safe_load_all(rendered) if d]
 
 
@@ -365,10 +366,25 @@ def test_other_modes_carry_nothing_of_the_runner(tools):
     assert "runner" not in json.dumps(objects).replace("claude-agent", "")
 
 
-def test_the_credentials_secret_carries_the_setup_tokens_end(tools):
-    objects = template(tools, {"credentials": {"oauthToken": "sk-ant-oat01-chart-fake", "oauthTokenIssuedAt": "2026-01-05"}},
-                       "templates/secret.yaml")
+# the end is the same day wherever helm runs (a year across both daylight-saving changes), and the roles' token_end
+@pytest.mark.parametrize("tz", ["UTC", "America/New_York", "Pacific/Auckland"])
+@pytest.mark.parametrize("issued", ["2026-01-05", "2026-03-01"])
+def test_the_credentials_secret_carries_the_setup_tokens_end(tools, tz, issued):
+    import sys
+    sys.path.insert(0, str(REPO / ".collections"))
+    from ansible_collections.ciab.claude_in_a_box.plugins.filter.token_expiry import token_end
+
+    objects = template(tools, {"credentials": {"oauthToken": "sk-ant-oat01-chart-fake", "oauthTokenIssuedAt": issued}},
+                       "templates/secret.yaml", tz=tz)
     secret = objects[0]
-    assert secret["metadata"]["annotations"] == {"ciab.io/oauth-token-issued-at": "2026-01-05",
-                                                 "ciab.io/oauth-token-expires-at": "2027-01-05"}
-    assert secret["stringData"]["CIAB_OAUTH_TOKEN_EXPIRES_AT"] == "2027-01-05"
+    end = token_end(issued, 365)
+    assert secret["metadata"]["annotations"] == {"ciab.io/oauth-token-issued-at": issued,
+                                                 "ciab.io/oauth-token-expires-at": end}
+    assert secret["stringData"]["CIAB_OAUTH_TOKEN_EXPIRES_AT"] == end
+
+
+def test_an_impossible_issue_day_is_refused(tools, tmp_path):
+    values = {"image": IMAGE, "egress": PROXY, "credentials": {"oauthToken": "t", "oauthTokenIssuedAt": "2026-02-30"}}
+    proc = subprocess.run([tools["helm"], "template", "t", str(REPO / "charts/claude-in-a-box"), "-f", "-"],
+                          input=json.dumps(values), capture_output=True, text=True, check=False)
+    assert proc.returncode != 0 and "2026-02-30" in proc.stderr, proc.stderr

@@ -51,8 +51,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "ciab.tokenExpiry" -}}
 {{- with .Values.credentials -}}
 {{- if and .oauthToken .oauthTokenIssuedAt -}}
-{{- $issued := toDate "2006-01-02" (substr 0 10 .oauthTokenIssuedAt) -}}
-{{- $issued | dateModify (printf "+%dh" (mul 24 (int .oauthTokenLifetimeDays))) | date "2006-01-02" -}}
+{{- /* parsed as UTC midnight (toDate alone reads the controller's local time), and an impossible day fails */ -}}
+{{- $issued := mustToDate "2006-01-02T15:04:05Z07:00" (printf "%sT00:00:00Z" (substr 0 10 .oauthTokenIssuedAt)) -}}
+{{- dateInZone "2006-01-02" (add $issued.Unix (mul 86400 (int .oauthTokenLifetimeDays))) "UTC" -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
