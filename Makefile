@@ -69,7 +69,7 @@ deploy: venv ## rbac, workload, network_policy on the cluster (site.yml --tags i
 lint: venv ## yamllint, ansible-lint (production profile), shellcheck, ansible-test sanity
 	$(BIN)/yamllint --strict .
 	$(BIN)/ansible-lint
-	$(BIN)/shellcheck files/*.sh scripts/*.sh roles/*/files/*.sh tests/sanity/*.sh \
+	$(BIN)/shellcheck scripts/*.sh roles/*/files/*.sh tests/sanity/*.sh \
 	  roles/kind_node_image/files/rootfs/usr/local/*bin/* bench/*.sh molecule/*/files/*.sh .ci/run
 	$(BIN)/antsibull-changelog lint
 	$(BIN)/python scripts/render_docs.py --check

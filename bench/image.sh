@@ -38,7 +38,7 @@ echo "-- warm rebuild: a copy of the collection whose entrypoint differs by one 
 copy="$scratch/ciab_copy"
 mkdir -p "$scratch/collections/ansible_collections/ciab"
 git -C "$repo" ls-files -z | tar -C "$repo" --null -T - -c | (mkdir -p "$copy" && tar -C "$copy" -x)
-echo "# bench $(date +%s%N)" >>"$copy/files/entrypoint.sh"
+echo "# bench $(date +%s%N)" >>"$copy/roles/image/files/entrypoint.sh"
 ln -sfn "$copy" "$scratch/collections/ansible_collections/ciab/claude_in_a_box"
 t0=$(now)
 warm_ref=$(ANSIBLE_COLLECTIONS_PATH="$scratch/collections" build "$copy")
