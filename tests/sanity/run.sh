@@ -26,7 +26,8 @@ py_version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 # ansible-test wants to run inside .../ansible_collections/ciab/claude_in_a_box, a real directory (the checkout's
 # .collections link resolves to the checkout itself): a fresh copy of the files git knows (tracked, and new ones
 # not ignored), so it tests exactly the working tree.
-copy="${CIAB_CACHE:-$HOME/.cache/ciab}/sanity/ansible_collections/ciab/claude_in_a_box"
+# One copy per checkout, so two checkouts' runs never delete each other's tree.
+copy="${CIAB_CACHE:-$HOME/.cache/ciab}/sanity/$(printf '%s' "$root" | sha256sum | cut -c1-12)/ansible_collections/ciab/claude_in_a_box"
 rm -rf "$copy"
 mkdir -p "$copy"
 git -C "$root" ls-files -z --cached --others --exclude-standard \
