@@ -3,10 +3,12 @@ it against its agent: `pytest --hosts=docker://ciab-image-agent tests/testinfra`
 capabilities, processes and sockets; what is about behaviour (modes, refusals, the agent loop) stays in the
 scenario's Ansible verify."""
 import json
+import pathlib
 
 import pytest
 
-SKILLS = ["k8s-cert-expiry", "k8s-crashloop", "k8s-dns", "k8s-networkpolicy", "k8s-node-pressure", "k8s-pending-pods"]
+# what the image role bakes: one skill per file of its skills directory
+SKILLS = sorted(p.stem for p in (pathlib.Path(__file__).resolve().parents[2] / "roles" / "image" / "files" / "skills").glob("*.md"))
 
 
 def test_the_agent_runs_as_claude_not_root(host):
@@ -57,9 +59,9 @@ def test_the_managed_settings_are_the_reader_tier(host):
     assert any("ciab-audit-hook" in json.dumps(h) for h in settings["hooks"].values())
 
 
-def test_the_skill_directory_holds_the_six_skills_only(host):
+def test_the_skill_directory_holds_the_roles_skills_only(host):
     listed = host.check_output("ls /etc/claude-code/.claude/skills").split()
-    assert listed == SKILLS
+    assert SKILLS and listed == SKILLS
 
 
 def test_every_distro_tool_of_the_manifest_comes_from_its_installed_package(host):
