@@ -13,7 +13,8 @@ A request's `model` names its script (claude --model <name>, or ANTHROPIC_MODEL)
 number of assistant messages the request already holds, so the server keeps no state between requests or runs.
 A model with no script, or a request past the last turn, gets one text block saying so.
 
-Record: one JSON line per request (method, path, headers with credentials masked, body), appended to --record.
+Record: one JSON line per request (method, path, headers with credentials masked, each credential header's short
+SHA-256 as `fingerprints`, body), appended to --record.
 
 Hold: with --hold, every request (CONNECT included) is recorded and never answered, so the claude that sent it
 stays alive long enough for a test to read its argv and environment, and the record says which credential it
@@ -27,6 +28,7 @@ Usage: model.py serve --scripts DIR --record FILE [--host 127.0.0.1] [--port 180
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.server
 import json
 import pathlib
@@ -112,6 +114,12 @@ def mask_headers(headers) -> dict:
     return {k.lower(): (f"<masked, {len(v)} chars>" if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}
 
 
+def fingerprints(headers) -> dict:
+    """Each credential header's short SHA-256: a test can tell which credential arrived, the record keeps none."""
+    return {k.lower(): hashlib.sha256(v.encode()).hexdigest()[:12] for k, v in headers.items()
+            if k.lower() in SECRET_HEADERS}
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     server_version = "ciab-scripted-model"
     scripts: pathlib.Path
@@ -125,7 +133,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _record(self, body) -> None:
         line = json.dumps({"time": time.time(), "method": self.command, "path": self.path,
-                           "headers": mask_headers(self.headers), "body": body})
+                           "headers": mask_headers(self.headers),
+                           "fingerprints": fingerprints(self.headers), "body": body})
         with self.lock:
             with self.record.open("a") as fh:
                 fh.write(line + "\n")

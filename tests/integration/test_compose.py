@@ -13,6 +13,8 @@ from conftest import REPO, harness, playbook, recap
 pytestmark = pytest.mark.integration
 PROJECT = "ciab-compose-test"
 CONTAINER = f"{PROJECT}-claude-1"
+BROKER = f"{PROJECT}-credential-broker-1"
+TOKEN = "sk-ant-oat01-compose-test-not-real"
 VOLUME = f"{PROJECT}_claude-config"
 
 
@@ -31,9 +33,12 @@ def compose(state, tmp, *extra):
     return playbook("playbooks/compose.yml", "-e", f"@{REPO}/tests/harness/group_vars/all.yml",
                     "-e", json.dumps({"compose_project_name": PROJECT, "compose_project_dir": str(tmp),
                                       "compose_mode": "interactive", "compose_state": state,
-                                      "compose_oauth_token": "sk-ant-oat01-compose-test-not-real",
+                                      "compose_oauth_token": TOKEN,
+                                      # a model of its own that the allowlist refuses: nothing leaves for a public host
+                                      "compose_model_upstream": "https://model.ciab-test.invalid",
                                       # quotes and ${} must reach the container literally (claude.env is read raw)
-                                      "compose_extra_env": {"CIAB_LITERAL": "'${HOME}' \"x\""}}), *extra)
+                                      "compose_extra_env": {"CIAB_LITERAL": "'${HOME}' \"x\"",
+                                                            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1"}}), *extra)
 
 
 def docker(*args):
@@ -61,11 +66,41 @@ def test_hardening_as_written(project):
     assert not any("docker.sock" in b for b in host.get("Binds") or [])
 
 
-def test_credentials_stay_in_a_private_env_file(project):
-    env_file = project / "claude.env"
+def test_credentials_stay_in_the_brokers_private_env_file(project):
+    env_file = project / "credentials.env"
     assert oct(env_file.stat().st_mode & 0o777) == "0o600"
-    assert "sk-ant-oat01-compose-test-not-real" in env_file.read_text()
-    assert "sk-ant" not in (project / "docker-compose.yml").read_text()
+    assert TOKEN in env_file.read_text()
+    for name in ("claude.env", "docker-compose.yml", ".env"):
+        assert "sk-ant" not in (project / name).read_text(), name
+
+
+def hunt(container):
+    """Every file a process of the container's user can read where a credential could sit (each process's
+    environment and command line, the home, /etc, /run, /tmp) searched for the token, which reaches grep on its
+    stdin only (so grep's own command line cannot match)."""
+    return subprocess.run(
+        ["docker", "exec", "-i", container, "sh", "-c",
+         "grep -rlsF -f - /proc/[0-9]*/environ /proc/[0-9]*/cmdline /home /etc /run /tmp; true"],
+        input=TOKEN + "\n", capture_output=True, text=True, check=False).stdout.split()
+
+
+def test_no_process_of_the_agents_container_holds_the_token(project):
+    # the agent's container: nowhere, though claude runs and uses the broker
+    assert hunt(CONTAINER) == []
+    env = docker("exec", CONTAINER, "sh", "-c", "tr '\\0' '\\n' < /proc/$(pgrep -x claude)/environ").stdout.split()
+    assert "CLAUDE_CODE_OAUTH_TOKEN=ciab-credential-broker" in env and "ANTHROPIC_BASE_URL=http://127.0.0.1:18081" in env
+    kind = docker("exec", CONTAINER, "curl", "-sS", "--noproxy", "*", "http://127.0.0.1:18081/.ciab/kind").stdout
+    assert kind == "oauth\n"
+    # claude's requests take the broker's way out: to the egress proxy, which refuses the unlisted test host
+    code = docker("exec", CONTAINER, "curl", "-sS", "--noproxy", "*", "-o", "/dev/null", "-w", "%{http_code}",
+                  "-H", "content-type: application/json", "-d", "{}", "http://127.0.0.1:18081/v1/messages").stdout
+    assert code == "502"
+    proxy_log = docker("logs", f"{PROJECT}-egress-proxy-1").stdout
+    assert "TCP_DENIED/403" in proxy_log and "CONNECT model.ciab-test.invalid:443" in proxy_log, proxy_log[-1500:]
+    # the same hunt finds it in the broker's container (so it finds what is there): in the environment of its
+    # processes (tini, the broker, and this exec's own), from credentials.env
+    found = hunt(BROKER)
+    assert "/proc/1/environ" in found and all(f.endswith("/environ") for f in found), found
 
 
 def test_second_run_changes_nothing(project):
@@ -90,14 +125,22 @@ def test_down_keeps_the_volume_and_up_finds_it(project):
     assert docker("exec", CONTAINER, "cat", "/home/claude/.claude/marker").stdout.strip() == "kept"
 
 
+# what the image role would set (these runs skip it), so the checks after the images' are reached
+PROXY = {"compose_proxy_image": "ciab/egress-proxy:0.1.0-hostile"}
+
+
 @pytest.mark.parametrize("hostile, message", [
     ({"compose_oauth_token": "sk-ant-oat01-x\nANTHROPIC_BASE_URL=http://attacker.invalid"},
-     "may not hold a line break or NUL (it would start a line of its own in claude.env): compose_oauth_token"),
+     "may not hold a line break or NUL (it would start a line of its own in an env file): compose_oauth_token"),
     ({"compose_extra_env": {"HTTPS_PROXY": "http://p:3128\rCLAUDE_MODE=headless"}},
      "compose_extra_env.HTTPS_PROXY"),
     ({"compose_extra_env": {"X=1\nCLAUDE_MODE": "headless"}}, "must be shell variable names"),
     ({"compose_extra_env": {"--help": "1"}}, "must be shell variable names"),
     ({"compose_image": "ciab/claude-in-a-box:1\nservices: {}"}, "is not an image reference"),
+    ({"compose_model_upstream": "https://api.anthropic.com\nCIAB_IMAGE=evil", **PROXY}, "compose_model_upstream"),
+    ({"compose_model_upstream": "https://localhost:8443", **PROXY}, "is the pod's loopback"),
+    ({"compose_model_upstream": "http://gateway.test", **PROXY}, "is plain http"),
+    ({"compose_extra_env": {"ANTHROPIC_API_KEY": "sk-ant-oat01-x"}}, "compose_extra_env may not set ANTHROPIC_API_KEY"),
 ])
 def test_hostile_values_are_refused_before_anything_is_written(tmp_path, hostile, message):
     values = {"compose_project_name": PROJECT + "-hostile", "compose_project_dir": str(tmp_path / "p"),
@@ -113,8 +156,11 @@ def test_env_file_values_are_literal(project):
     """claude.env is read raw: quotes and ${...} in a value reach the container as written."""
     env = docker("inspect", CONTAINER, "--format", "{{json .Config.Env}}")
     assert env.returncode == 0, env.stderr
-    assert "CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat01-compose-test-not-real" in json.loads(env.stdout)
     assert "CIAB_LITERAL='${HOME}' \"x\"" in json.loads(env.stdout)
+    # the token: in the broker's environment (credentials.env, read raw too), not in claude's
+    assert not [e for e in json.loads(env.stdout) if e.startswith("CLAUDE_CODE_OAUTH_TOKEN=")]
+    broker_env = json.loads(docker("inspect", BROKER, "--format", "{{json .Config.Env}}").stdout)
+    assert f"CLAUDE_CODE_OAUTH_TOKEN={TOKEN}" in broker_env
 
 
 def test_the_runner_overlay_mounts_its_secret_as_a_file(compose_plugin, tmp_path):

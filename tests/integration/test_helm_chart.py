@@ -207,6 +207,17 @@ def test_upgrade_switches_tier_and_rollback_restores_it(deployed, tools):
     ({"image": {"tag": "latest"}}, "/image/tag"),
     ({"image": IMAGE, "egress": PROXY, "rbac": {"tier": "admin"}}, "value must be one of 'reader', 'operator'"),
     ({"image": IMAGE, "egress": PROXY, "mode": "headless"}, "/mode"),
+    ({"image": IMAGE, "egress": PROXY, "credentials": {"broker": {"upstream": "https://x.test/\nenv: []"}}},
+     "/credentials/broker/upstream"),
+    ({"image": IMAGE, "egress": PROXY, "credentials": {"broker": {"upstream": "https://user@x.test"}}},
+     "/credentials/broker/upstream"),
+    ({"image": IMAGE, "egress": PROXY, "credentials": {"apiKey": "sk-x", "broker": {"upstream": "https://localhost:8443"}}},
+     "is the pod's loopback"),
+    ({"image": IMAGE, "egress": PROXY, "credentials": {"apiKey": "sk-x", "broker": {"upstream": "http://127.0.0.1:9"}}},
+     "is the pod's loopback"),
+    ({"image": IMAGE, "egress": PROXY, "credentials": {"apiKey": "sk-x", "broker": {"upstream": "http://gw.test"}}},
+     "is plain http"),
+    ({"image": IMAGE, "egress": PROXY, "extraEnv": {"ANTHROPIC_API_KEY": "sk-x"}}, "invalid propertyName 'ANTHROPIC_API_KEY'"),
     ({"image": IMAGE, "egress": PROXY, "permissionMode": "bypassPermissions"}, "set allowBypassPermissions=true to allow it"),
     ({"image": IMAGE, "egress": PROXY, "rbac": {"tier": "operator"}}, "rbac.tier operator needs rbac.operatorNamespaces"),
     ({"image": IMAGE, "egress": PROXY, "rbac": {"tier": "operator", "operatorNamespaces": ["shop", "kube-system"]}},
@@ -364,6 +375,44 @@ def test_other_modes_carry_nothing_of_the_runner(tools):
     objects = template(tools, {"selfHostedRunner": {"environmentSecret": "runner-fake-secret"}},
                        "templates/statefulset.yaml")
     assert "runner" not in json.dumps(objects).replace("claude-agent", "")
+
+
+@pytest.mark.parametrize("mode", ["interactive", "remote-control", "self-hosted-runner"])
+@pytest.mark.parametrize("credentials", [{"oauthToken": "sk-ant-oat01-chart-broker-fake"},
+                                         {"apiKey": "sk-ant-api03-chart-broker-fake"},
+                                         {"existingSecret": "team-credentials"}])
+def test_only_the_broker_mounts_the_credentials(tools, mode, credentials):
+    """No credential reaches claude's container in any mode: the broker (interactive: a native sidecar of the pod;
+    every mode: the parts the ask role's Jobs take from the annotation) alone mounts the Secret."""
+    [sts] = template(tools, {"mode": mode, "credentials": credentials}, "templates/statefulset.yaml")
+    secret = credentials.get("existingSecret", "claude-agent-credentials")
+    assert "chart-broker-fake" not in json.dumps(sts)
+    parts = json.loads(sts["metadata"]["annotations"]["ciab.io/credential-broker"])
+    assert parts["volume"] == {"name": "credentials", "secret": {"secretName": secret, "defaultMode": 0o440}}
+    assert parts["container"]["securityContext"]["runAsUser"] == 1001 and parts["container"]["restartPolicy"] == "Always"
+    assert parts["container"]["volumeMounts"] == [{"name": "credentials", "mountPath": "/run/secrets/ciab-credentials",
+                                                   "readOnly": True}]
+    pod = sts["spec"]["template"]["spec"]
+    claude = pod["containers"][0]
+    refs = [e["valueFrom"]["secretKeyRef"]["key"] for e in claude["env"] if "secretKeyRef" in e.get("valueFrom", {})]
+    assert "credentials" not in [m["name"] for m in claude["volumeMounts"]]
+    if mode == "interactive":
+        assert pod["initContainers"] == [parts["container"]] and parts["volume"] in pod["volumes"]
+        assert refs == ["CIAB_OAUTH_TOKEN_EXPIRES_AT"]
+        assert {"name": "CIAB_CREDENTIAL_BROKER", "value": "http://127.0.0.1:18081"} in claude["env"]
+    else:
+        assert "initContainers" not in pod and "credentials" not in [v["name"] for v in pod["volumes"]]
+        assert refs == [] and "CIAB_CREDENTIAL_BROKER" not in [e["name"] for e in claude["env"]]
+
+
+def test_the_broker_goes_through_the_egress_proxy_to_its_upstream(tools):
+    values = {"mode": "interactive",
+              "credentials": {"apiKey": "sk-x", "broker": {"upstream": "https://llm-gateway.example.test/anthropic"}}}
+    [sts] = template(tools, values, "templates/statefulset.yaml")
+    env = {e["name"]: e["value"] for e in sts["spec"]["template"]["spec"]["initContainers"][0]["env"]}
+    assert env["CIAB_BROKER_UPSTREAM"] == "https://llm-gateway.example.test/anthropic"
+    assert env["HTTPS_PROXY"] == env["HTTP_PROXY"] == "http://claude-agent-egress.claude.svc.cluster.local:3128"
+    assert env["NO_PROXY"] == "127.0.0.1,localhost"
 
 
 # the end is the same day wherever helm runs (a year across both daylight-saving changes), and the roles' token_end

@@ -43,6 +43,7 @@ def test_no_nodejs_runtime_left_from_the_build(host):
     ("/usr/local/bin/ciab-audit-hook", 0o755),
     ("/usr/local/bin/entrypoint.sh", 0o755),
     ("/usr/local/bin/healthcheck.sh", 0o755),
+    ("/usr/local/bin/ciab-credential-broker", 0o755),
 ] + [(f"/etc/claude-code/.claude/skills/{name}/SKILL.md", 0o644) for name in SKILLS])
 def test_the_guardrails_are_roots_and_read_only_to_the_agent(host, path, mode):
     f = host.file(path)
@@ -50,6 +51,16 @@ def test_the_guardrails_are_roots_and_read_only_to_the_agent(host, path, mode):
     # the root filesystem is read-only too: not even a new file beside them
     assert host.run("test -w %s", path).rc != 0
     assert host.run("touch %s.new", path).rc != 0
+
+
+def test_the_credential_broker_runs_on_the_images_python3_minimal(host):
+    """The broker's imports all load on the image's own Python (python3-minimal has no json or http module), and
+    with nothing listening it says so and fails, as the probe must."""
+    assert host.package("python3-minimal").is_installed
+    probe = host.run("ciab-credential-broker check")
+    assert probe.rc == 1 and "no broker answers on 127.0.0.1:18081" in probe.stderr, probe.stderr
+    bad = host.run("CIAB_BROKER_UPSTREAM=ftp://x ciab-credential-broker check")
+    assert bad.rc == 78 and "CIAB_BROKER_UPSTREAM 'ftp://x' is not an http(s) URL" in bad.stderr
 
 
 def test_the_managed_settings_are_the_reader_tier(host):

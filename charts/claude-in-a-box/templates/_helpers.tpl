@@ -62,6 +62,57 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if or .Values.credentials.existingSecret .Values.credentials.oauthToken .Values.credentials.apiKey -}}true{{- end -}}
 {{- end -}}
 
+{{/*
+The credential broker: what a pod needs so that claude reaches the model without holding a credential. A container
+of its own (a native sidecar, restartPolicy Always: it starts, and passes its startup probe, before claude; a Job
+ends when claude does), another user than claude's, the only one that mounts the credentials Secret; claude's
+container gets the broker's loopback address, and the token's end (not secret) for the entrypoint's warning.
+The StatefulSet uses these parts in interactive mode, and carries them as its ciab.io/credential-broker
+annotation, from which the ask role's headless Jobs take them in every mode. Returned as JSON: container, volume, env.
+*/}}
+{{- define "ciab.credentialBroker" -}}
+{{- $port := (include "ciab.facts" . | fromYaml).credential_broker_port | int -}}
+{{- $broker := .Values.credentials.broker -}}
+{{- $host := regexReplaceAll "^https?://([^:/]+).*$" $broker.upstream "${1}" | lower -}}
+{{- if or (eq $host "localhost") (hasSuffix ".localhost" $host) (regexMatch "^(127\\.|0\\.0\\.0\\.0$)" $host) -}}
+{{- fail (printf "credentials.broker.upstream %q is the pod's loopback, which the agent shares: whatever listened there would get the credential" $broker.upstream) -}}
+{{- end -}}
+{{- if and (hasPrefix "http://" $broker.upstream) (not $broker.allowPlainHttp) -}}
+{{- fail (printf "credentials.broker.upstream %q is plain http, which carries the credential in clear: use https, or set credentials.broker.allowPlainHttp" $broker.upstream) -}}
+{{- end -}}
+{{- $env := list
+      (dict "name" "CIAB_BROKER_PORT" "value" (toString $port))
+      (dict "name" "CIAB_BROKER_UPSTREAM" "value" $broker.upstream)
+      (dict "name" "CIAB_BROKER_SECRET_DIR" "value" "/run/secrets/ciab-credentials") -}}
+{{- if $broker.allowPlainHttp -}}
+{{- $env = append $env (dict "name" "CIAB_BROKER_ALLOW_HTTP" "value" "1") -}}
+{{- end -}}
+{{- if eq .Values.egress.mode "proxy" -}}
+{{- $env = concat $env (list (dict "name" "HTTPS_PROXY" "value" (include "ciab.proxyUrl" .))
+                             (dict "name" "HTTP_PROXY" "value" (include "ciab.proxyUrl" .))) -}}
+{{- end -}}
+{{- $probe := dict "exec" (dict "command" (list "/usr/local/bin/ciab-credential-broker" "check")) -}}
+{{- $container := dict
+      "name" "credential-broker"
+      "image" (include "ciab.image" .)
+      "imagePullPolicy" .Values.image.pullPolicy
+      "restartPolicy" "Always"
+      "command" (list "/usr/local/bin/ciab-credential-broker" "serve")
+      "env" (append $env (dict "name" "NO_PROXY" "value" "127.0.0.1,localhost"))
+      "securityContext" (dict "runAsUser" 1001 "runAsGroup" 1001 "runAsNonRoot" true "allowPrivilegeEscalation" false
+                              "readOnlyRootFilesystem" true "capabilities" (dict "drop" (list "ALL")))
+      "startupProbe" (merge (dict "periodSeconds" 1 "failureThreshold" 30 "timeoutSeconds" 3) $probe)
+      "livenessProbe" (merge (dict "periodSeconds" 30 "timeoutSeconds" 5) (deepCopy $probe))
+      "resources" $broker.resources
+      "volumeMounts" (list (dict "name" "credentials" "mountPath" "/run/secrets/ciab-credentials" "readOnly" true)) -}}
+{{- /* 0440 and the pod's fsGroup: the broker reads it through that supplementary group */ -}}
+{{- $volume := dict "name" "credentials" "secret" (dict "secretName" (include "ciab.secretName" .) "defaultMode" 288) -}}
+{{- $claudeEnv := list
+      (dict "name" "CIAB_CREDENTIAL_BROKER" "value" (printf "http://127.0.0.1:%d" $port))
+      (dict "name" "CIAB_OAUTH_TOKEN_EXPIRES_AT" "valueFrom" (dict "secretKeyRef" (dict "name" (include "ciab.secretName" .) "key" "CIAB_OAUTH_TOKEN_EXPIRES_AT" "optional" true))) -}}
+{{- dict "container" $container "volume" $volume "env" $claudeEnv | toJson -}}
+{{- end -}}
+
 {{/* Claude Code's layer of the tier: managed settings from the shared facts, as the workload role renders them. */}}
 {{- define "ciab.managedSettings" -}}
 {{- $facts := include "ciab.facts" . | fromYaml -}}

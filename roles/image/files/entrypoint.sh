@@ -117,10 +117,75 @@ if [ "$mode" = self-hosted-runner ]; then
   done
 fi
 
+# The credential broker (Kubernetes: the interactive pod and ask Jobs). Another container of the pod, with its own
+# user and mounts, holds the credential and adds it to each model request claude sends it on loopback. claude gets
+# the broker's address and a placeholder of the credential's kind, so no process of this container (the agent's)
+# holds a token.
+broker=${CIAB_CREDENTIAL_BROKER:-}
+broker_why=""
+readonly BROKER_PLACEHOLDER=ciab-credential-broker
+broker_credential() {
+  local out code
+  out=$(curl -sS --noproxy '*' --max-time 3 -w '\n%{http_code}' "$broker/.ciab/kind" 2>&1) || {
+    broker_why="it does not answer (${out//$'\n'/ })"; return 1; }
+  code=${out##*$'\n'}
+  out=${out%%$'\n'*}
+  if [ "$code" != 200 ]; then broker_why=$out; return 1; fi
+  case "$out" in
+    api-key) export ANTHROPIC_API_KEY=$BROKER_PLACEHOLDER ;;
+    oauth) export CLAUDE_CODE_OAUTH_TOKEN=$BROKER_PLACEHOLDER ;;
+    *) broker_why="it answered '$out', not api-key or oauth"; return 1 ;;
+  esac
+}
+if [ -n "$broker" ] && { [ "$mode" = interactive ] || [ "$mode" = headless ]; }; then
+  [[ "$broker" =~ ^http://127\.0\.0\.1:[0-9]{1,5}$ ]] \
+    || die "$EX_CONFIG" "CIAB_CREDENTIAL_BROKER '$broker' is not http://127.0.0.1:<port>: the broker is reached on loopback only"
+  # A credential given as a variable besides the broker sits in /proc of tini (PID 1) and of everything the agent
+  # runs, where no unset reaches: refuse to start rather than pretend it is out of reach.
+  for var in CLAUDE_CODE_OAUTH_TOKEN ANTHROPIC_API_KEY ANTHROPIC_AUTH_TOKEN; do
+    if [ -n "${!var:-}" ]; then
+      die "$EX_CONFIG" "$var is set in the container's environment, beside the credential broker: PID 1 keeps it where the agent can read it; give it to the broker only (the credentials Secret, or Compose's credentials.env), never as a variable of this container"
+    fi
+  done
+  if [ -n "${ANTHROPIC_BASE_URL:-}" ] && [ "$ANTHROPIC_BASE_URL" != "$broker" ]; then
+    log "ignoring ANTHROPIC_BASE_URL '$ANTHROPIC_BASE_URL': model requests go through the credential broker (its upstream: workload_model_upstream, or the chart's credentials.broker.upstream)"
+  fi
+  export ANTHROPIC_BASE_URL=$broker
+  # loopback, never through a proxy
+  for var in NO_PROXY no_proxy; do
+    case ",${!var:-}," in
+      *,127.0.0.1,*) ;;
+      *) export "$var=${!var:+${!var},}127.0.0.1" ;;
+    esac
+  done
+  if broker_credential; then
+    log "model requests go through the credential broker at $broker (claude holds a placeholder, not the credential)"
+    # An API key in the environment makes interactive claude ask whether to use it (default: no). The deploy chose
+    # this one; approving the placeholder (by its last 20 characters, as claude records keys) approves nothing else.
+    if [ "${ANTHROPIC_API_KEY:-}" = "$BROKER_PLACEHOLDER" ]; then
+      tmp=$(mktemp "$CLAUDE_CONFIG_DIR/.claude.json.XXXXXX")
+      if jq --arg key "${BROKER_PLACEHOLDER: -20}" \
+          '.customApiKeyResponses.approved = ((.customApiKeyResponses.approved // []) + [$key] | unique)' \
+          "$config_json" >"$tmp"; then
+        mv "$tmp" "$config_json"
+        chmod 600 "$config_json"
+      else
+        rm -f "$tmp"
+      fi
+    fi
+  else
+    log "the credential broker at $broker has no credential yet: $broker_why"
+  fi
+else
+  broker=""
+fi
+
 # A setup-token lives a year, and headless runs stop the day it ends: say so at every start from 30 days before
 # (the Secret the roles and the chart write carries its end as CIAB_OAUTH_TOKEN_EXPIRES_AT).
+# With the broker, the Secret it mounts holds the token (this container only knows its end, which the Secret carries
+# only beside a setup-token), whichever credential the broker hands on first.
 token_end=${CIAB_OAUTH_TOKEN_EXPIRES_AT:-}
-if [ -n "${CLAUDE_CODE_OAUTH_TOKEN:-}" ] && [ -n "$token_end" ]; then
+if { [ -n "${CLAUDE_CODE_OAUTH_TOKEN:-}" ] || [ -n "$broker" ]; } && [ -n "$token_end" ]; then
   if [[ ! $token_end =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] || ! end_s=$(date -u -d "$token_end" +%s 2>/dev/null); then
     log "warning: CIAB_OAUTH_TOKEN_EXPIRES_AT '$token_end' is not a date (YYYY-MM-DD); the setup-token's end is unknown"
   else
@@ -138,7 +203,8 @@ usable_credential() {
   case "$mode" in
     remote-control) has_login ;;
     self-hosted-runner) [ -s "$runner_secret_file" ] && [ -r "$runner_secret_file" ] ;;
-    *) [ -n "${CLAUDE_CODE_OAUTH_TOKEN:-}" ] || [ -n "${ANTHROPIC_API_KEY:-}" ] || has_login ;;
+    *) [ -n "${CLAUDE_CODE_OAUTH_TOKEN:-}" ] || [ -n "${ANTHROPIC_API_KEY:-}" ] || { [ -n "$broker" ] && broker_credential; } \
+         || has_login ;;
   esac
 }
 
@@ -148,6 +214,11 @@ login_help() {
     log "console's self-hosted runner settings, then store it where the pod mounts it:"
     log "  kubectl create secret generic ${pod_name%-0}-runner -n $namespace --from-file=environment-secret=<file>"
     log "waiting for $runner_secret_file (not ready until it appears)"
+    return
+  fi
+  if [ -n "$broker" ]; then
+    log "no usable credential for mode '$mode': the credential broker at $broker has none: $broker_why."
+    log "Put CLAUDE_CODE_OAUTH_TOKEN (from 'claude setup-token') or ANTHROPIC_API_KEY in the Secret it mounts; waiting"
     return
   fi
   log "no usable credential for mode '$mode'. Log in once; the login is kept on the volume at $CLAUDE_CONFIG_DIR:"
