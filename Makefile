@@ -42,8 +42,18 @@ engine: ## make sure a Docker engine answers (installs and starts docker.io when
 # from their Go modules (only then; cached in ~/.cache/ciab).
 NODE_COMPONENTS_COMMAND = $(CURDIR)/$(BIN)/python $(CURDIR)/tests/harness/node_components.py
 
-up: venv engine ## the main job: ansible-playbook site.yml (image, KIND cluster, load, deploy)
-	$(BIN)/ansible-playbook site.yml -e kind_node_image_components_command='$(NODE_COMPONENTS_COMMAND)' $(ARGS)
+# When a release host cannot be used, the image role serves the tools from a loopback mirror this builds from their
+# Go modules (only then; cached); the tools it cannot build are left out, one line each. Commands are passed as JSON
+# extra vars: key=value would split them at their spaces.
+MIRROR_COMMAND = $(CURDIR)/$(BIN)/python $(CURDIR)/tests/harness/mirror.py serve
+
+up: venv engine ## the main job: ansible-playbook site.yml (preflight, image, KIND cluster, load, deploy)
+	$(BIN)/ansible-playbook site.yml -e '{"kind_node_image_components_command": "$(NODE_COMPONENTS_COMMAND)"}' \
+	  -e '{"image_download_mirror_command": "$(MIRROR_COMMAND)"}' $(ARGS)
+
+.PHONY: doctor
+doctor: venv ## seconds: every source the run needs (reachable, TLS trusted, the path it takes), the engine and the disk
+	$(BIN)/ansible-playbook playbooks/doctor.yml -e '{"image_download_mirror_command": "$(MIRROR_COMMAND)"}' $(ARGS)
 
 .PHONY: down
 down: venv ## teardown.yml: remove the workload (login kept; ARGS='-e purge=true -e delete_cluster=true' for all)
@@ -55,15 +65,16 @@ status: venv ## where the agent stands: mode, tier and its end, pod, login, setu
 
 .PHONY: build
 build: venv engine ## build the image (site.yml --tags image)
-	$(BIN)/ansible-playbook site.yml --tags image $(ARGS)
+	$(BIN)/ansible-playbook site.yml --tags image -e '{"image_download_mirror_command": "$(MIRROR_COMMAND)"}' $(ARGS)
 
 .PHONY: load
 load: venv engine ## create or reuse the KIND cluster and load the image (site.yml --tags image,kind)
-	$(BIN)/ansible-playbook site.yml --tags image,kind -e kind_node_image_components_command='$(NODE_COMPONENTS_COMMAND)' $(ARGS)
+	$(BIN)/ansible-playbook site.yml --tags image,kind -e '{"kind_node_image_components_command": "$(NODE_COMPONENTS_COMMAND)"}' \
+	  -e '{"image_download_mirror_command": "$(MIRROR_COMMAND)"}' $(ARGS)
 
 .PHONY: deploy
 deploy: venv ## rbac, workload, network_policy on the cluster (site.yml --tags image,deploy)
-	$(BIN)/ansible-playbook site.yml --tags image,deploy $(ARGS)
+	$(BIN)/ansible-playbook site.yml --tags image,deploy -e '{"image_download_mirror_command": "$(MIRROR_COMMAND)"}' $(ARGS)
 
 .PHONY: lint
 lint: venv ## yamllint, ansible-lint (production profile), shellcheck, ansible-test sanity
@@ -90,7 +101,7 @@ testbed-tools: venv ## compile the test binaries from Go modules (cached in ~/.c
 .PHONY: mirror
 mirror: venv testbed-tools ## serve the loopback download mirror the offline image build uses
 	$(BIN)/python tests/harness/mirror.py serve >/dev/null
-	@echo "NOT COVERED HERE (no module or build for them on this machine; see README): $$($(BIN)/python tests/harness/mirror.py --list-excluded | tr '\n' ' ')"
+	@echo "NOT COVERED HERE (no module or build for them on this machine; see README): $$($(BIN)/python tests/harness/mirror.py list-excluded | tr '\n' ' ')"
 
 .PHONY: molecule-image
 molecule-image: venv engine mirror ## Molecule scenario "image": offline build, tools, entrypoint modes

@@ -11,6 +11,8 @@ class ModuleDocFragment(object):
     DOCUMENTATION = r"""
 options: {}
 attributes:
+  action_group:
+    description: Use C(group/<group>) in C(module_defaults) to set defaults for this module and the group's others.
   check_mode:
     description: Can run in check mode and return the changed status without changing anything.
   diff_mode:

@@ -86,6 +86,10 @@ options:
 extends_documentation_fragment:
   - ciab.claude_in_a_box.attributes
 attributes:
+  action_group:
+    support: full
+    membership: [ciab.claude_in_a_box.k8s]
+    details: The playbooks give it the play's kubeconfig and context this way.
   check_mode:
     support: full
     details: Only reads.

@@ -49,6 +49,9 @@ options:
 extends_documentation_fragment:
   - ciab.claude_in_a_box.attributes
 attributes:
+  action_group:
+    support: full
+    membership: [ciab.claude_in_a_box.claude_in_a_box]
   check_mode:
     support: full
     details: Verification only reads; it runs the same way in check mode.

@@ -6,12 +6,14 @@ Usage: crds.py cilium-networkpolicy    print the path of Cilium's CiliumNetworkP
 """
 from __future__ import annotations
 
+import argparse
 import json
 import pathlib
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import cli  # noqa: E402
 import gobuild  # noqa: E402
 
 CRDS = {
@@ -20,11 +22,8 @@ CRDS = {
 }
 
 
-def main() -> int:
-    if len(sys.argv) != 2 or sys.argv[1] not in CRDS:
-        print(__doc__, file=sys.stderr)
-        return 64
-    module, version_key, path = CRDS[sys.argv[1]]
+def show(args: argparse.Namespace) -> int:
+    module, version_key, path = CRDS[args.crd]
     work = gobuild.CACHE / "crds"
     work.mkdir(parents=True, exist_ok=True)
     info = json.loads(gobuild.go(["mod", "download", "-json", f"{module}@v{gobuild.harness_version(version_key)}"], work))
@@ -35,5 +34,10 @@ def main() -> int:
     return 0
 
 
+def command(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("crd", choices=sorted(CRDS))
+    parser.set_defaults(handler=show)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(sys.modules[__name__]))

@@ -25,6 +25,8 @@ import time
 import yaml
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import cli  # noqa: E402
+import log as harness_log  # noqa: E402
 import scenarios  # noqa: E402  (the run's time table, which make test prints)
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -124,8 +126,7 @@ TARGETS = {
 }
 
 
-def log(msg: str) -> None:
-    print(f"[gobuild {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+log = harness_log.get("gobuild").info
 
 
 def go(args: list[str], cwd: pathlib.Path) -> str:
@@ -202,22 +203,24 @@ def _build(target: str) -> pathlib.Path:
     return out
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("targets", nargs="*")
-    parser.add_argument("--list", action="store_true", help="list the targets and their versions")
-    args = parser.parse_args()
+def build_targets(args: argparse.Namespace) -> int:
     if args.list:
         for name, spec in TARGETS.items():
             print(f"{name}\t{spec()['version']}")
         return 0
     unknown = [t for t in args.targets if t not in TARGETS]
     if unknown:
-        parser.error(f"unknown target(s) {', '.join(unknown)}; valid: {', '.join(TARGETS)}")
+        args.parser.error(f"unknown target(s) {', '.join(unknown)}; valid: {', '.join(TARGETS)}")
     for target in args.targets:
         print(build(target))
     return 0
 
 
+def command(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("targets", nargs="*", metavar="TARGET", help=f"one of: {', '.join(TARGETS)}")
+    parser.add_argument("--list", action="store_true", help="list the targets and their versions")
+    parser.set_defaults(handler=build_targets, parser=parser)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(sys.modules[__name__]))

@@ -10,10 +10,11 @@ and unpacks these exactly as it would the real release assets.
 Usage: mirror.py build            lay out the mirror (prints its root)
        mirror.py serve            build, then serve it on 127.0.0.1:$CIAB_MIRROR_PORT (default 18080)
        mirror.py stop             stop the server
-       mirror.py --list-excluded  the release tools the mirror cannot carry (one per line)
+       mirror.py list-excluded    the release tools the mirror cannot carry (one per line)
 """
 from __future__ import annotations
 
+import argparse
 import gzip
 import hashlib
 import io
@@ -27,7 +28,9 @@ import yaml
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
+import cli  # noqa: E402
 import gobuild  # noqa: E402
+import log as harness_log  # noqa: E402
 import service  # noqa: E402
 
 # Release tools whose Go module the proxy serves and that build with this Go, by gobuild target.
@@ -39,8 +42,7 @@ MIRROR_ROOT = gobuild.CACHE / "mirror"
 PORT = int(os.environ.get("CIAB_MIRROR_PORT", "18080"))
 
 
-def log(msg: str) -> None:
-    print(f"[mirror] {msg}", file=sys.stderr, flush=True)
+log = harness_log.get("mirror").info
 
 
 def release_tools(arch: str = "amd64") -> list[dict]:
@@ -119,22 +121,23 @@ def stop() -> None:
     service.stop("mirror", gobuild.CACHE)
 
 
-def main() -> int:
-    cmd = sys.argv[1] if len(sys.argv) > 1 else ""
-    if cmd == "build":
+def act(args: argparse.Namespace) -> int:
+    if args.action == "build":
         print(build())
-    elif cmd == "serve":
+    elif args.action == "serve":
         serve()
         print(url())
-    elif cmd == "stop":
+    elif args.action == "stop":
         stop()
-    elif cmd == "--list-excluded":
-        print("\n".join(t["name"] for t in release_tools() if t["name"] not in MIRRORED))
     else:
-        print(__doc__, file=sys.stderr)
-        return 64
+        print("\n".join(t["name"] for t in release_tools() if t["name"] not in MIRRORED))
     return 0
 
 
+def command(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=["build", "serve", "stop", "list-excluded"])
+    parser.set_defaults(handler=act)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(sys.modules[__name__]))

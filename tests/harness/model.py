@@ -38,6 +38,7 @@ import time
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import cli  # noqa: E402
 import service  # noqa: E402
 
 STATE = pathlib.Path.home() / ".cache" / "ciab" / "model"
@@ -275,8 +276,7 @@ def results(record: pathlib.Path) -> dict:
             "tool_results": out}
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+def command(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="cmd", required=True)
     for name in ("serve", "up"):
         p = sub.add_parser(name)
@@ -289,7 +289,10 @@ def main() -> int:
     sub.add_parser("down").add_argument("--name", default="model")
     p = sub.add_parser("results")
     p.add_argument("record", type=pathlib.Path)
-    args = parser.parse_args()
+    parser.set_defaults(handler=act)
+
+
+def act(args: argparse.Namespace) -> int:
     if args.cmd == "serve":
         serve(args.scripts, args.record, args.host, args.port, args.hold)
     elif args.cmd == "up":
@@ -311,4 +314,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(sys.modules[__name__]))

@@ -8,28 +8,34 @@ Air-gapped users with a Kubernetes release mirror fill such a directory from it 
 """
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 
-import gobuild
+import cli  # noqa: E402
+import gobuild  # noqa: E402
 
 # gobuild target -> binaries of it the node image needs: the role's components.yml, the one list
 PARTS = {c["target"]: c["binaries"] for c in gobuild.node_components()}
 
 
-def main() -> int:
+def link(args: argparse.Namespace) -> int:
     out = gobuild.CACHE / "node-components" / f"v{gobuild.manifest_version('kubectl')}"
     out.mkdir(parents=True, exist_ok=True)
     for target, names in PARTS.items():
         built = gobuild.build(target)
         for name in names:
-            link = out / name
-            if link.is_symlink() or link.exists():
-                link.unlink()
-            os.symlink(built / name, link)
+            path = out / name
+            if path.is_symlink() or path.exists():
+                path.unlink()
+            os.symlink(built / name, path)
     print(out)
     return 0
 
 
+def command(parser: argparse.ArgumentParser) -> None:
+    parser.set_defaults(handler=link)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(sys.modules[__name__]))

@@ -6,12 +6,14 @@ Usage: registry.py up      start it (idempotent); prints host:port
 """
 from __future__ import annotations
 
+import argparse
 import os
 import pathlib
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import cli  # noqa: E402
 import gobuild  # noqa: E402
 import service  # noqa: E402
 
@@ -45,18 +47,19 @@ def down() -> None:
     service.stop("registry", STATE)
 
 
-def main() -> int:
-    cmd = sys.argv[1] if len(sys.argv) > 1 else ""
-    if cmd == "up":
+def act(args: argparse.Namespace) -> int:
+    if args.action == "up":
         up()
         print(address())
-    elif cmd == "down":
-        down()
     else:
-        print(__doc__, file=sys.stderr)
-        return 64
+        down()
     return 0
 
 
+def command(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=["up", "down"])
+    parser.set_defaults(handler=act)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(sys.modules[__name__]))

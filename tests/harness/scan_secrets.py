@@ -6,10 +6,18 @@ Usage: docker save IMAGE | scan_secrets.py -      exit 0: clean; exit 1: finding
 """
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sys
+import pathlib
 import tarfile
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import cli  # noqa: E402
+import log as harness_log  # noqa: E402
+
+LOG = harness_log.get("scan_secrets")
 
 # Real credentials, not their names: an Anthropic key/token has a long random tail; a private key block has a
 # base64 body. Literal prefixes inside binaries ("sk-ant-api03-" as a format check) do not match.
@@ -100,17 +108,19 @@ def scan_saved(fileobj) -> list[str]:
     return found
 
 
-def main() -> int:
-    if len(sys.argv) != 2:
-        print(__doc__, file=sys.stderr)
-        return 64
-    src = sys.stdin.buffer if sys.argv[1] == "-" else open(sys.argv[1], "rb")
+def scan(args: argparse.Namespace) -> int:
+    src = sys.stdin.buffer if args.path == "-" else open(args.path, "rb")
     findings = scan_saved(src)
     for line in findings:
         print(line)
-    print(f"scan_secrets: {len(findings)} finding(s)", file=sys.stderr)
+    LOG.info(f"{len(findings)} finding(s)")
     return 1 if findings else 0
 
 
+def command(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", help="a `docker save` tar, or - for stdin")
+    parser.set_defaults(handler=scan)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(sys.modules[__name__]))

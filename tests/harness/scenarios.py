@@ -13,10 +13,14 @@ Go builds add their own lines (tests/harness/gobuild.py, when it compiles rather
 """
 from __future__ import annotations
 
+import argparse
 import pathlib
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import cli  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 LEDGER = ROOT / "tests" / "output" / "scenarios.txt"
@@ -71,19 +75,26 @@ def summary(expect: list[str]) -> int:
     return 1 if counts["failed"] or not counts["passed"] or missing else 0
 
 
-def main() -> int:
-    args = sys.argv[1:]
-    if args[:1] == ["summary"]:
-        expect = args[2].split(",") if args[1:2] == ["--expect"] and len(args) == 3 else []
-        if len(args) not in (1, 3) or (len(args) == 3 and not expect):
-            print(__doc__, file=sys.stderr)
-            return 64
-        return summary([name for name in expect if name])
-    if args[:1] in (["run"], ["phase"]) and len(args) >= 4 and args[2] == "--":
-        return timed("scenario" if args[0] == "run" else "phase", args[1], args[3:])
-    print(__doc__, file=sys.stderr)
-    return 64
+def act(args: argparse.Namespace) -> int:
+    if args.action == "summary":
+        return summary([name for name in (args.expect or "").split(",") if name])
+    # argparse drops the "--" that keeps CMD's own options from being read as ours
+    argv = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
+    if not argv:
+        args.parser.error("no command to run (it goes after --)")
+    return timed("scenario" if args.action == "run" else "phase", args.name, argv)
+
+
+def command(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", required=True)
+    for action in ("run", "phase"):
+        p = sub.add_parser(action)
+        p.add_argument("name")
+        p.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- CMD ...")
+        p.set_defaults(parser=p)
+    sub.add_parser("summary").add_argument("--expect", help="the scenarios that must report, comma-separated")
+    parser.set_defaults(handler=act)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(sys.modules[__name__]))

@@ -12,6 +12,7 @@ Usage: testbed.py up NAME [NAME...]     create or reuse clusters; prints one kub
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import pathlib
@@ -22,7 +23,9 @@ import time
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import cli  # noqa: E402
 import gobuild  # noqa: E402
+import log as harness_log  # noqa: E402
 
 STATE = gobuild.CACHE / "testbed"
 NODES = int(os.environ.get("CIAB_TESTBED_NODES", "3"))
@@ -30,8 +33,7 @@ PVS = int(os.environ.get("CIAB_TESTBED_PVS", "6"))
 PREFIX = "ciab-"
 
 
-def log(msg: str) -> None:
-    print(f"[testbed {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+log = harness_log.get("testbed").info
 
 
 def binaries() -> dict[str, pathlib.Path]:
@@ -132,32 +134,33 @@ def down(name: str, bins) -> None:
     log(f"{name}: deleted")
 
 
-def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in ("up", "down", "kubeconfig", "list", "bin"):
-        print(__doc__, file=sys.stderr)
-        return 64
-    cmd, names = sys.argv[1], sys.argv[2:]
-    if cmd == "list":
+def act(args: argparse.Namespace) -> int:
+    if args.action == "list":
         for path in sorted(STATE.glob("*/kubeconfig")):
             print(path.parent.name, path)
         return 0
-    if not names:
-        print(__doc__, file=sys.stderr)
-        return 64
-    if cmd == "kubeconfig":
-        print(kubeconfig(names[0]))
+    if args.action == "kubeconfig":
+        print(kubeconfig(args.names[0]))
         return 0
     bins = binaries()
-    if cmd == "bin":
-        print(bins[names[0]])
+    if args.action == "bin":
+        print(bins[args.names[0]])
         return 0
-    for name in names:
-        if cmd == "up":
+    for name in args.names:
+        if args.action == "up":
             print(up(name, bins))
         else:
             down(name, bins)
     return 0
 
 
+def command(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", required=True)
+    sub.add_parser("list")
+    for action, nargs in (("up", "+"), ("down", "+"), ("kubeconfig", 1), ("bin", 1)):
+        sub.add_parser(action).add_argument("names", nargs=nargs, metavar="NAME")
+    parser.set_defaults(handler=act)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(sys.modules[__name__]))

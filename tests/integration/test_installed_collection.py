@@ -2,6 +2,7 @@
 the main playbooks by their FQCN from a directory outside the repository, with no ansible.cfg of ours."""
 import os
 import pathlib
+import socket
 import subprocess
 import sys
 
@@ -11,7 +12,7 @@ from conftest import REPO
 
 pytestmark = pytest.mark.integration
 BIN = pathlib.Path(sys.executable).parent
-PLAYBOOKS = ["site", "teardown", "build", "kind", "deploy", "ask", "audit", "status", "rollout", "compose"]
+PLAYBOOKS = ["site", "doctor", "teardown", "build", "kind", "deploy", "ask", "audit", "status", "rollout", "compose"]
 
 
 @pytest.fixture(scope="module")
@@ -76,10 +77,24 @@ def test_the_audit_playbook_runs_from_the_tarball_and_names_bad_input(installed,
 
 
 def test_the_ask_playbook_refuses_a_missing_prompt_before_touching_a_cluster(installed):
-    rc, out = run(installed, "ciab.claude_in_a_box.ask", "-e", "ask_kubeconfig=/nonexistent/kubeconfig")
+    rc, out = run(installed, "ciab.claude_in_a_box.ask", "-e", "ciab_kubeconfig=/nonexistent/kubeconfig")
     assert rc != 0 and "ask_prompt" in out, out
 
 
 def test_the_status_playbook_names_a_cluster_it_cannot_reach(installed):
-    rc, out = run(installed, "ciab.claude_in_a_box.status", "-e", "status_kubeconfig=/nonexistent/kubeconfig")
-    assert rc != 0 and "kubeconfig '/nonexistent/kubeconfig' does not exist" in out, out
+    rc, out = run(installed, "ciab.claude_in_a_box.status", "-e", "ciab_kubeconfig=/nonexistent/kubeconfig")
+    assert rc != 0 and "kubeconfig '/nonexistent/kubeconfig' (ciab_kubeconfig) does not exist" in out, out
+
+
+def test_the_doctor_reads_the_installed_collections_own_facts(installed):
+    """The preflight from the tarball: the image role's sources come from the installed files/tools.yml (the shared
+    lookup), every source on loopback (a listening socket for the http ones, a closed port for the node image)."""
+    with socket.create_server(("127.0.0.1", 0)) as listener, socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        up, down = listener.getsockname()[1], closed.getsockname()[1]
+        rc, out = run(installed, "ciab.claude_in_a_box.doctor", "-e", "image_base_offline=always",
+                      "-e", f"image_base_offline_mirror=http://127.0.0.1:{up}/debian",
+                      "-e", f"image_npm_registry=http://127.0.0.1:{up}", "-e", f"image_download_mirror=http://127.0.0.1:{up}",
+                      "-e", f"kind_node_image_upstream=127.0.0.1:{down}/kindest/node:v1.34.0")
+    assert rc == 0, out
+    assert f"npm registry (127.0.0.1:{up})" in out and "build here" in out, out

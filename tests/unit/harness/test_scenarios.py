@@ -39,5 +39,5 @@ def test_an_expected_scenario_that_never_reported_fails(ledger, capsys):
 
 def test_the_command_line_refuses_what_it_does_not_know():
     script = str(REPO / "tests" / "harness" / "scenarios.py")
-    assert subprocess.run([sys.executable, script, "summary", "--expect"], capture_output=True, check=False).returncode == 64
-    assert subprocess.run([sys.executable, script, "run", "x", "true"], capture_output=True, check=False).returncode == 64
+    assert subprocess.run([sys.executable, script, "summary", "--expect"], capture_output=True, check=False).returncode == 2
+    assert subprocess.run([sys.executable, script, "run", "x", "--"], capture_output=True, check=False).returncode == 2
