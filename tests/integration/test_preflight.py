@@ -1,6 +1,7 @@
 """The preflight (make doctor, and site.yml's first play) on this machine's real engine and disk, with every source
 a server of the test's own on loopback: a TLS server only a test CA signs (as behind a TLS-inspecting proxy), and
 closed ports. Nothing off this host is contacted."""
+import pathlib
 import socket
 import sys
 
@@ -79,3 +80,18 @@ def test_a_node_image_that_must_be_pulled_and_cannot_is_named(proxied):
     port, ca = proxied
     rc, out = playbook("playbooks/doctor.yml", *sources(port, ca, kind_node_image_source="pull"))
     assert rc != 0 and "set kind_node_image_source" in out, out
+
+
+def test_kind_and_helm_that_must_be_downloaded_and_cannot_are_named(proxied, tmp_path):
+    """No kind or helm on PATH or in the cache (an empty HOME, a bare PATH), their downloads' mirror a closed port:
+    both are named before anything long, with the variable that gives them another path."""
+    port, ca = proxied
+    dead = f"http://127.0.0.1:{closed_port()}"
+    venv_bin = str(pathlib.Path(sys.executable).parent)
+    rc, out = playbook("playbooks/doctor.yml", *sources(port, ca, kind_cluster_download_mirror=dead,
+                                                        manifests_download_mirror=dead),
+                       env={"HOME": str(tmp_path), "PATH": f"{venv_bin}:/usr/sbin:/usr/bin:/sbin:/bin"})
+    said = " ".join(out.split())
+    assert rc != 0, out
+    assert "kind download: http://127.0.0.1:" in said and "set kind_cluster_download_mirror" in said, out
+    assert "helm download: http://127.0.0.1:" in said and "set manifests_download_mirror" in said, out
