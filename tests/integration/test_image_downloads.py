@@ -2,6 +2,7 @@
 harness's, on loopback), the tools it does not carry left out by name and profile, the build network switched to
 host. The release hosts are a closed loopback port: nothing off this host is contacted."""
 import json
+import os
 import re
 import socket
 import subprocess
@@ -16,7 +17,7 @@ import service  # noqa: E402
 import tlsserver  # noqa: E402
 
 pytestmark = pytest.mark.integration
-MIRROR = "http://127.0.0.1:18080"
+MIRROR = f"http://127.0.0.1:{os.environ.get('CIAB_MIRROR_PORT', '18080')}"
 
 
 @pytest.fixture
