@@ -47,13 +47,27 @@ NODE_COMPONENTS_COMMAND = $(CURDIR)/$(BIN)/python $(CURDIR)/tests/harness/node_c
 # extra vars: key=value would split them at their spaces.
 MIRROR_COMMAND = $(CURDIR)/$(BIN)/python $(CURDIR)/tests/harness/mirror.py serve
 
+# When the registry image cannot be pulled, the kind_cluster role builds the KIND cluster's local registry from the
+# distribution binary this compiles from its Go module (only then; cached).
+REGISTRY_COMMAND = $(CURDIR)/$(BIN)/python $(CURDIR)/tests/harness/gobuild.py registry
+# When kind cannot be downloaded and none on PATH or in the cache will do, the kind_cluster role installs the kind this
+# compiles from its Go module.
+KIND_BUILD_COMMAND = $(CURDIR)/$(BIN)/python $(CURDIR)/tests/harness/gobuild.py kind
+# ... and helm, which renders the chart, likewise.
+HELM_BUILD_COMMAND = $(CURDIR)/$(BIN)/python $(CURDIR)/tests/harness/gobuild.py helm
+# Every entry point passes them all: each runs only when its path is taken, and the preflight names them as fallbacks.
+COMMANDS = -e '{"image_download_mirror_command": "$(MIRROR_COMMAND)"}' \
+  -e '{"kind_node_image_components_command": "$(NODE_COMPONENTS_COMMAND)"}' \
+  -e '{"kind_cluster_registry_build_command": "$(REGISTRY_COMMAND)"}' \
+  -e '{"kind_cluster_download_command": "$(KIND_BUILD_COMMAND)"}' \
+  -e '{"manifests_download_command": "$(HELM_BUILD_COMMAND)"}'
+
 up: venv engine ## the main job: ansible-playbook site.yml (preflight, image, KIND cluster, load, deploy)
-	$(BIN)/ansible-playbook site.yml -e '{"kind_node_image_components_command": "$(NODE_COMPONENTS_COMMAND)"}' \
-	  -e '{"image_download_mirror_command": "$(MIRROR_COMMAND)"}' $(ARGS)
+	$(BIN)/ansible-playbook site.yml $(COMMANDS) $(ARGS)
 
 .PHONY: doctor
 doctor: venv ## seconds: every source the run needs (reachable, TLS trusted, the path it takes), the engine and the disk
-	$(BIN)/ansible-playbook playbooks/doctor.yml -e '{"image_download_mirror_command": "$(MIRROR_COMMAND)"}' $(ARGS)
+	$(BIN)/ansible-playbook playbooks/doctor.yml $(COMMANDS) $(ARGS)
 
 .PHONY: down
 down: venv ## teardown.yml: remove the workload (login kept; ARGS='-e purge=true -e delete_cluster=true' for all)
@@ -65,16 +79,15 @@ status: venv ## where the agent stands: mode, tier and its end, pod, login, setu
 
 .PHONY: build
 build: venv engine ## build the image (site.yml --tags image)
-	$(BIN)/ansible-playbook site.yml --tags image -e '{"image_download_mirror_command": "$(MIRROR_COMMAND)"}' $(ARGS)
+	$(BIN)/ansible-playbook site.yml --tags image $(COMMANDS) $(ARGS)
 
 .PHONY: load
 load: venv engine ## create or reuse the KIND cluster and load the image (site.yml --tags image,kind)
-	$(BIN)/ansible-playbook site.yml --tags image,kind -e '{"kind_node_image_components_command": "$(NODE_COMPONENTS_COMMAND)"}' \
-	  -e '{"image_download_mirror_command": "$(MIRROR_COMMAND)"}' $(ARGS)
+	$(BIN)/ansible-playbook site.yml --tags image,kind $(COMMANDS) $(ARGS)
 
 .PHONY: deploy
 deploy: venv ## rbac, workload, network_policy on the cluster (site.yml --tags image,deploy)
-	$(BIN)/ansible-playbook site.yml --tags image,deploy -e '{"image_download_mirror_command": "$(MIRROR_COMMAND)"}' $(ARGS)
+	$(BIN)/ansible-playbook site.yml --tags image,deploy $(COMMANDS) $(ARGS)
 
 .PHONY: lint
 lint: venv ## yamllint, ansible-lint (production profile), shellcheck, ansible-test sanity
@@ -149,6 +162,12 @@ bench-deploy: venv testbed-tools ## print deploy time to Ready and the no-op re-
 bench-kind: venv engine mirror ## print node image build, kind create/load and site.yml cold/warm times
 	$(BIN)/python tests/harness/node_components.py >/dev/null
 	bench/kind.sh
+
+.PHONY: bench-edit-loop
+bench-edit-loop: venv engine mirror ## print entrypoint edit to new pod Ready on KIND, with kind load (before) and the local registry (after)
+	$(BIN)/python tests/harness/node_components.py >/dev/null
+	$(BIN)/python tests/harness/gobuild.py registry kind >/dev/null
+	bench/edit_loop.sh
 
 .PHONY: bench-egress
 bench-egress: venv engine testbed-tools ## print the latency the egress proxy adds to one model request (direct vs proxied)

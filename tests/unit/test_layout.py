@@ -35,6 +35,12 @@ def test_every_play_that_talks_to_a_cluster_sets_the_connection_once():
     ("up", "image_download_mirror_command", "tests/harness/mirror.py serve"),
     ("doctor", "image_download_mirror_command", "tests/harness/mirror.py serve"),
     ("load", "kind_node_image_components_command", "tests/harness/node_components.py"),
+    ("up", "kind_cluster_registry_build_command", "tests/harness/gobuild.py registry"),
+    ("load", "kind_cluster_registry_build_command", "tests/harness/gobuild.py registry"),
+    ("up", "kind_cluster_download_command", "tests/harness/gobuild.py kind"),
+    ("up", "manifests_download_command", "tests/harness/gobuild.py helm"),
+    ("deploy", "manifests_download_command", "tests/harness/gobuild.py helm"),
+    ("doctor", "kind_cluster_download_command", "tests/harness/gobuild.py kind"),
 ])
 def test_a_command_the_makefile_passes_reaches_ansible_whole(target, variable, command):
     """What `make` would run, parsed as the shell and then ansible-playbook's -e would: a command passed as
