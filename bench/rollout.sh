@@ -36,10 +36,15 @@ inventory() { # inventory of the first $1 clusters
   echo "$work/fleet-$1.yml"
 }
 
-clean() { # empty the namespaces, so each timing starts from nothing
+clean() { # empty the namespaces, so each timing starts from nothing; hand their volumes back to the pool
+  local kubectl
+  kubectl=$(python3 tests/harness/testbed.py bin kubectl 2>/dev/null)
   for i in $(seq 0 $(($1 - 1))); do
-    "$(python3 tests/harness/testbed.py bin kubectl 2>/dev/null)" --kubeconfig "${kubeconfigs[$i]}" delete namespace claude \
-      --ignore-not-found --wait=true >/dev/null
+    "$kubectl" --kubeconfig "${kubeconfigs[$i]}" delete namespace claude --ignore-not-found --wait=true >/dev/null
+    "$kubectl" --kubeconfig "${kubeconfigs[$i]}" get pv -o name | while read -r pv; do
+      "$kubectl" --kubeconfig "${kubeconfigs[$i]}" patch "$pv" --type json \
+        -p '[{"op": "remove", "path": "/spec/claimRef"}]' >/dev/null 2>&1 || true
+    done
   done
 }
 

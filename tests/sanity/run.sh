@@ -32,5 +32,10 @@ rm -rf "$copy"
 mkdir -p "$copy"
 git -C "$root" ls-files -z --cached --others --exclude-standard \
   | (cd "$root" && tar --null --files-from=- --create --file=-) | tar --extract --file=- --directory="$copy"
+# The collections ours depends on (galaxy.yml), beside it as ansible-test expects: the modules' documentation extends
+# kubernetes.core's auth options.
+deps=$("$python" -c 'import ansible_collections.kubernetes.core as m, os; print(os.path.dirname(m.__path__[0]))')
+rm -rf "$copy/../../kubernetes" && mkdir -p "$copy/../../kubernetes"
+cp -r "$deps/core" "$copy/../../kubernetes/core"
 cd "$copy"
 exec "$root/.venv/bin/ansible-test" sanity --venv --python "$py_version" "$@"

@@ -1,0 +1,24 @@
+# -*- coding: utf-8 -*-
+# Copyright: claude-in-a-box contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Input checks of the k8s_find module (kept apart from the Kubernetes client, so they are tested without one)."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+def check_kinds(kinds):
+    """An error message naming the first bad entry of kinds, or '' when each names an apiVersion and a kind."""
+    if not kinds:
+        return "kinds is empty: name at least one {api, kind}"
+    for index, item in enumerate(kinds):
+        if not isinstance(item, dict):
+            return "kinds[%d] is %r, not a mapping of api and kind" % (index, item)
+        extra = sorted(set(item) - {"api", "kind"})
+        if extra:
+            return "kinds[%d] has %s; only api and kind are known" % (index, ", ".join(extra))
+        for key in ("api", "kind"):
+            value = item.get(key)
+            if not isinstance(value, str) or not value.strip():
+                return "kinds[%d] needs %s (a non-empty string), got %r" % (index, key, value)
+    return ""
