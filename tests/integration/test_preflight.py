@@ -28,8 +28,8 @@ def proxied(tmp_path_factory):
 
 
 def sources(port, ca, **overrides):
-    """Every source on loopback: the npm registry and the mirrors on the test's TLS server, the node image's
-    registry a closed port (so the node image is built here)."""
+    """Every source on loopback: the npm registry and the mirrors on the test's TLS server, the node image's and the
+    local registry image's registry a closed port (so both are built here; the command is only named, never run)."""
     values = {
         "image_base_offline": "always",
         "image_base_offline_mirror": f"http://127.0.0.1:{port}/debian",
@@ -37,6 +37,11 @@ def sources(port, ca, **overrides):
         "image_download_mirror": f"http://127.0.0.1:{port}",
         "kind_node_image_source": "auto",
         "kind_node_image_upstream": f"127.0.0.1:{closed_port()}/kindest/node:v1.34.0",
+        "kind_cluster_registry_image": f"127.0.0.1:{closed_port()}/library/registry:3.0.0",
+        "kind_cluster_registry_build_command": "false",
+        # names no cluster or registry of this machine's, so the table never reads "present here" from one
+        "kind_cluster_name": "ciab-test-preflight",
+        "kind_cluster_registry_name": "ciab-test-preflight-registry",
         "preflight_host_ca_file": ca,
     }
     values.update(overrides)
@@ -52,6 +57,7 @@ def test_the_table_and_the_hosts_ca_for_a_registry_behind_an_inspecting_proxy(pr
     assert rc == 0, out
     assert f"npm registry (127.0.0.1:{port})" in out and "yes, TLS via host CA" in out, out
     assert "build here (ciab/kind-node)" in out  # the node image's registry is closed: built here, said so
+    assert "build here (kind_cluster_registry_build_command)" in " ".join(out.split()), out  # likewise the registry's
     assert "Docker engine" in out and "free disk" in out
     # the build is given the host's store, and says how to turn that off
     said = " ".join(out.split())  # the callback wraps long lines
@@ -95,3 +101,28 @@ def test_kind_and_helm_that_must_be_downloaded_and_cannot_are_named(proxied, tmp
     assert rc != 0, out
     assert "kind download: http://127.0.0.1:" in said and "set kind_cluster_download_mirror" in said, out
     assert "helm download: http://127.0.0.1:" in said and "set manifests_download_mirror" in said, out
+
+
+def test_a_registry_image_that_cannot_be_pulled_or_built_is_named(proxied):
+    """The KIND cluster's local registry image: its registry closed and no command to build it, the run stops before
+    anything long, naming the variable."""
+    port, ca = proxied
+    rc, out = playbook("playbooks/doctor.yml", *sources(port, ca, kind_cluster_registry_build_command=""))
+    said = " ".join(out.split())
+    assert rc != 0, out
+    assert "local registry image: 127.0.0.1:" in said and "set kind_cluster_registry_build_command" in said, out
+
+
+def test_kind_and_helm_that_cannot_be_downloaded_are_built_with_the_commands(proxied, tmp_path):
+    """As above, but with the commands make up passes: the table shows kind and helm built here, and nothing stops."""
+    port, ca = proxied
+    dead = f"http://127.0.0.1:{closed_port()}"
+    venv_bin = str(pathlib.Path(sys.executable).parent)
+    rc, out = playbook("playbooks/doctor.yml", *sources(port, ca, kind_cluster_download_mirror=dead,
+                                                        manifests_download_mirror=dead,
+                                                        kind_cluster_download_command="false",
+                                                        manifests_download_command="false"),
+                       env={"HOME": str(tmp_path), "PATH": f"{venv_bin}:/usr/sbin:/usr/bin:/sbin:/bin"})
+    said = " ".join(out.split())
+    assert rc == 0, out
+    assert "build here (kind_cluster_download_command)" in said and "build here (manifests_download_command)" in said, out

@@ -68,3 +68,14 @@ def test_the_component_images_are_preloaded_at_their_versions(host):
     wanted = {f"kube-apiserver:v{version('kubernetes')}", f"etcd:{version('etcd')}", f"coredns:v{version('coredns')}"}
     for image in wanted:
         assert image in images, f"{image} not among the node's images"
+
+
+def test_containerd_looks_in_the_local_registry_first(host):
+    """The kind_cluster role's local registry: containerd reads the hosts directory, and docker.io images (the
+    agent's, ciab/...) are looked up first in the registry the role runs on the kind network."""
+    dump = host.check_output("containerd config dump")
+    assert 'config_path = "/etc/containerd/certs.d"' in dump
+    hosts = host.file("/etc/containerd/certs.d/docker.io/hosts.toml")
+    assert hosts.exists
+    assert '[host."http://ciab-registry:5000"]' in hosts.content_string
+    assert 'capabilities = ["pull", "resolve"]' in hosts.content_string
