@@ -22,3 +22,14 @@ def check_kinds(kinds):
             if not isinstance(value, str) or not value.strip():
                 return "kinds[%d] needs %s (a non-empty string), got %r" % (index, key, value)
     return ""
+
+
+def find_all(find, kinds, namespace=None, label_selectors=None):
+    """Each kind's objects, as a registered loop of k8s_info over kinds holds them: [{item: {api, kind}, resources,
+    api_found}], in the order of kinds. find is K8sService.find (kind, api_version, namespace=, label_selectors=)."""
+    results = []
+    for item in kinds:
+        found = find(item["kind"], item["api"], namespace=namespace, label_selectors=label_selectors or [])
+        results.append({"item": {"api": item["api"], "kind": item["kind"]},
+                        "resources": found.get("resources") or [], "api_found": bool(found.get("api_found", False))})
+    return results

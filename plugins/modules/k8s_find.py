@@ -87,7 +87,7 @@ results:
 
 import copy
 
-from ansible_collections.ciab.claude_in_a_box.plugins.module_utils._k8s_find import check_kinds
+from ansible_collections.ciab.claude_in_a_box.plugins.module_utils._k8s_find import check_kinds, find_all
 
 try:
     from ansible_collections.kubernetes.core.plugins.module_utils.ansiblemodule import AnsibleModule
@@ -123,12 +123,7 @@ def main():
         module.fail_json(msg=problem)
     try:
         svc = K8sService(get_api_client(module), module)
-        results = []
-        for item in module.params["kinds"]:
-            found = svc.find(item["kind"], item["api"], namespace=module.params["namespace"],
-                             label_selectors=module.params["label_selectors"])
-            results.append({"item": {"api": item["api"], "kind": item["kind"]},
-                            "resources": found.get("resources", []), "api_found": found.get("api_found", False)})
+        results = find_all(svc.find, module.params["kinds"], module.params["namespace"], module.params["label_selectors"])
     except CoreException as exc:
         module.fail_from_exception(exc)
     module.exit_json(changed=False, results=results)

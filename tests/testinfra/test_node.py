@@ -72,10 +72,12 @@ def test_the_component_images_are_preloaded_at_their_versions(host):
 
 def test_containerd_looks_in_the_local_registry_first(host):
     """The kind_cluster role's local registry: containerd reads the hosts directory, and docker.io images (the
-    agent's, ciab/...) are looked up first in the registry the role runs on the kind network."""
+    agent's, ciab/...) are looked up first in the registry's read-only side on the kind network."""
     dump = host.check_output("containerd config dump")
-    assert 'config_path = "/etc/containerd/certs.d"' in dump
+    # containerd 1.x writes the path in double quotes, 2.x in single ones
+    assert re.search(r"""config_path = ["']/etc/containerd/certs.d["']""", dump), dump
     hosts = host.file("/etc/containerd/certs.d/docker.io/hosts.toml")
     assert hosts.exists
-    assert '[host."http://ciab-registry:5000"]' in hosts.content_string
+    # the registry's read-only side: the one that takes pushes is not on the kind network
+    assert '[host."http://ciab-registry-pull:5000"]' in hosts.content_string
     assert 'capabilities = ["pull", "resolve"]' in hosts.content_string

@@ -1,6 +1,7 @@
 """Write an image's build context in one step: a JSON map of file name to content on stdin, the directory as the
-one argument. Files that already hold their content are left alone; files the map no longer names are removed;
-shell and Python files are executable. Prints the names it wrote or removed, one per line (nothing: unchanged).
+one argument. Files that already hold their content are left alone; files it wrote before that the map no longer
+names are removed (it keeps their names in .written; nothing else in the directory is touched); shell and Python
+files are executable. Prints the names it wrote or removed, one per line (nothing: unchanged).
 
 One task instead of one `copy` per file: the context has about twenty files, and a task each took six seconds of
 every run that builds."""
@@ -33,10 +34,18 @@ def main():
         if os.stat(path).st_mode & 0o777 != mode:
             os.chmod(path, mode)
             touched.append(name)
-    for name in sorted(os.listdir(target)):
-        if name not in files and os.path.isfile(os.path.join(target, name)):
+    ledger = os.path.join(target, ".written")
+    try:
+        with open(ledger, "r") as handle:
+            before = set(handle.read().split())
+    except FileNotFoundError:
+        before = set()
+    for name in sorted(before - set(files)):
+        if os.sep not in name and os.path.isfile(os.path.join(target, name)):
             os.remove(os.path.join(target, name))
             touched.append(name)
+    with open(ledger, "w") as handle:
+        handle.write("\n".join(sorted(files)) + "\n")
     print("\n".join(sorted(set(touched))))
 
 

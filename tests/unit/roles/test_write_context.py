@@ -40,7 +40,14 @@ def test_only_what_changed(tmp_path, change, touched):
         else:
             changed[name] = content
     assert write(tmp_path, changed)[:2] == (0, touched)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(changed)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".written") == sorted(changed)
+
+
+def test_leaves_alone_what_it_did_not_write(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    assert write(tmp_path, {"Dockerfile": "FROM scratch\n"})[:2] == (0, ["Dockerfile"])
+    assert write(tmp_path, {"a.sh": "true\n"})[:2] == (0, ["Dockerfile", "a.sh"])
+    assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
 def test_restores_a_mode(tmp_path):
