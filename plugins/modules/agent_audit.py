@@ -85,18 +85,8 @@ options:
     default: docker
 extends_documentation_fragment:
   - ciab.claude_in_a_box.attributes
-attributes:
-  action_group:
-    support: full
-    membership: [ciab.claude_in_a_box.k8s]
-    details: The playbooks give it the play's kubeconfig and context this way.
-  check_mode:
-    support: full
-    details: Only reads.
-  diff_mode:
-    support: none
-  idempotent:
-    support: full
+  - ciab.claude_in_a_box.attributes.info_module
+  - ciab.claude_in_a_box.attributes.actiongroup_k8s
 notes:
   - The record holds redacted, truncated tool input and output; the audit log holds no request or response bodies
     (Metadata level).

@@ -39,18 +39,8 @@ options:
 extends_documentation_fragment:
   - kubernetes.core.k8s_auth_options
   - ciab.claude_in_a_box.attributes
-attributes:
-  action_group:
-    support: full
-    membership: [ciab.claude_in_a_box.k8s]
-    details: The playbooks give it the play's kubeconfig and context this way, as they give kubernetes.core's modules.
-  check_mode:
-    support: full
-    details: Only reads.
-  diff_mode:
-    support: none
-  idempotent:
-    support: full
+  - ciab.claude_in_a_box.attributes.info_module
+  - ciab.claude_in_a_box.attributes.actiongroup_k8s
 requirements:
   - kubernetes.core (the collection) and the kubernetes Python client it needs
 """

@@ -97,17 +97,8 @@ options:
     default: 10
 extends_documentation_fragment:
   - ciab.claude_in_a_box.attributes
-attributes:
-  action_group:
-    support: full
-    membership: [ciab.claude_in_a_box.claude_in_a_box]
-  check_mode:
-    support: full
-    details: Only connects and reads; it runs the same way in check mode.
-  diff_mode:
-    support: none
-  idempotent:
-    support: full
+  - ciab.claude_in_a_box.attributes.info_module
+  - ciab.claude_in_a_box.attributes.actiongroup_claude_in_a_box
 notes:
   - The handshake goes to the host and port of each source only; an http source is only connected to.
 """

@@ -48,17 +48,8 @@ options:
     default: true
 extends_documentation_fragment:
   - ciab.claude_in_a_box.attributes
-attributes:
-  action_group:
-    support: full
-    membership: [ciab.claude_in_a_box.claude_in_a_box]
-  check_mode:
-    support: full
-    details: Verification only reads; it runs the same way in check mode.
-  diff_mode:
-    support: none
-  idempotent:
-    support: full
+  - ciab.claude_in_a_box.attributes.info_module
+  - ciab.claude_in_a_box.attributes.actiongroup_claude_in_a_box
 notes:
   - Distro tools are not pinned; their pattern checks that the tool runs and identifies itself.
 seealso:

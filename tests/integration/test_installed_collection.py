@@ -96,7 +96,7 @@ def test_the_doctor_reads_the_installed_collections_own_facts(installed):
                       "-e", f"image_base_offline_mirror=http://127.0.0.1:{up}/debian",
                       "-e", f"image_npm_registry=http://127.0.0.1:{up}", "-e", f"image_download_mirror=http://127.0.0.1:{up}",
                       "-e", f"kind_node_image_upstream=127.0.0.1:{down}/kindest/node:v1.34.0",
-                      "-e", f"kind_cluster_registry_image=127.0.0.1:{down}/library/registry:3.0.0",
+                      "-e", f"kind_cluster_registry_image=127.0.0.1:{down}/library/registry:closed-port",
                       "-e", "kind_cluster_registry_build_command=false")
     assert rc == 0, out
     assert f"npm registry (127.0.0.1:{up})" in out and "build here" in out, out

@@ -37,7 +37,7 @@ def sources(port, ca, **overrides):
         "image_download_mirror": f"http://127.0.0.1:{port}",
         "kind_node_image_source": "auto",
         "kind_node_image_upstream": f"127.0.0.1:{closed_port()}/kindest/node:v1.34.0",
-        "kind_cluster_registry_image": f"127.0.0.1:{closed_port()}/library/registry:3.0.0",
+        "kind_cluster_registry_image": f"127.0.0.1:{closed_port()}/library/registry:closed-port",
         "kind_cluster_registry_build_command": "false",
         # names no cluster or registry of this machine's, so the table never reads "present here" from one
         "kind_cluster_name": "ciab-test-preflight",
