@@ -65,6 +65,10 @@ COMMANDS = -e '{"image_download_mirror_command": "$(MIRROR_COMMAND)"}' \
 up: venv engine ## the main job: ansible-playbook site.yml (preflight, image, KIND cluster, load, deploy)
 	$(BIN)/ansible-playbook site.yml $(COMMANDS) $(ARGS)
 
+.PHONY: ee
+ee: venv engine ## build the execution environment (ansible-builder) AWX / Automation Platform run the rollout in
+	$(BIN)/ansible-playbook playbooks/ee.yml $(COMMANDS) $(ARGS)
+
 .PHONY: doctor
 doctor: venv ## seconds: every source the run needs (reachable, TLS trusted, the path it takes), the engine and the disk
 	$(BIN)/ansible-playbook playbooks/doctor.yml $(COMMANDS) $(ARGS)
