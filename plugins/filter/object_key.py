@@ -18,11 +18,19 @@ options:
     description: A Kubernetes object (C(kind) and C(metadata)).
     type: dict
     required: true
+  namespace:
+    description:
+      - The namespace a namespaced object without one is applied to (the chart leaves some to the release's
+        namespace), so its key is the key of the object the cluster will hold. Cluster-scoped kinds keep none.
+    type: str
+    default: ""
 """
 
 EXAMPLES = r"""
 key: "{{ {'kind': 'Role', 'metadata': {'name': 'r', 'namespace': 'shop'}} | ciab.claude_in_a_box.object_key }}"
 # Role/shop/r
+sa: "{{ {'kind': 'ServiceAccount', 'metadata': {'name': 'r'}} | ciab.claude_in_a_box.object_key('claude') }}"
+# ServiceAccount/claude/r
 """
 
 RETURN = r"""
@@ -32,10 +40,17 @@ _value:
 """
 
 
-def object_key(obj):
+# the cluster-scoped kinds the chart renders (and Namespace): they never take a default namespace
+CLUSTER_SCOPED = frozenset(["ClusterRole", "ClusterRoleBinding", "ValidatingAdmissionPolicy",
+                            "ValidatingAdmissionPolicyBinding", "Namespace", "CustomResourceDefinition"])
+
+
+def object_key(obj, namespace=""):
     """Kind/namespace/name: what identifies an object within one cluster."""
     meta = obj.get("metadata") or {}
-    return "%s/%s/%s" % (obj.get("kind", ""), meta.get("namespace", "") or "", meta.get("name", ""))
+    kind = obj.get("kind", "")
+    ns = meta.get("namespace", "") or ("" if kind in CLUSTER_SCOPED else namespace or "")
+    return "%s/%s/%s" % (kind, ns, meta.get("name", ""))
 
 
 class FilterModule(object):

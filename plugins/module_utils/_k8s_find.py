@@ -6,6 +6,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
+
+from ansible.module_utils.common.text.converters import to_bytes
+
 
 def check_kinds(kinds):
     """An error message naming the first bad entry of kinds, or '' when each names an apiVersion and a kind."""
@@ -33,3 +37,17 @@ def find_all(find, kinds, namespace=None, label_selectors=None):
         results.append({"item": {"api": item["api"], "kind": item["kind"]},
                         "resources": found.get("resources") or [], "api_found": bool(found.get("api_found", False))})
     return results
+
+
+def connection_id(kubeconfig, context):
+    """Which connection the module was given (after module_defaults; the K8S_AUTH_* environment is read later, by
+    the client, and is not in it), without the
+    kubeconfig itself: Ansible masks it in module_args (it may hold credentials), so the path is returned as its
+    sha256, for the caller to compare with the one it means. An inline kubeconfig (a mapping) is V(inline)."""
+    if isinstance(kubeconfig, dict):
+        digest = "inline"
+    elif kubeconfig:
+        digest = hashlib.sha256(to_bytes(kubeconfig)).hexdigest()
+    else:
+        digest = None
+    return {"kubeconfig_sha256": digest, "context": context or None}

@@ -19,6 +19,7 @@ description:
   - Each kind's answer is one item of RV(results), in the order given, with the kind as C(item) and its objects as
     C(resources), as a registered loop of C(k8s_info) would hold them; a kind the API server does not serve gives
     no objects.
+  - Also returns the connection it was given (RV(connection)); the k8s_access role's check reads it.
   - Only reads; it runs the same way in check mode.
 author:
   - claude-in-a-box contributors (@ciab)
@@ -73,11 +74,27 @@ results:
     api_found:
       description: Whether the API server serves the kind.
       type: bool
+connection:
+  description:
+    - The connection the module was given, after the play's C(module_defaults) (not the C(K8S_AUTH_*) environment,
+      which the client reads later) -
+      the kubeconfig as the sha256 of its path (Ansible masks the path itself in the module's arguments), V(inline)
+      for a kubeconfig given as a mapping - so a caller can tell whether the play reaches the cluster it means.
+  returned: always
+  type: dict
+  contains:
+    kubeconfig_sha256:
+      description: sha256 of the kubeconfig path, V(inline), or null when none was given.
+      type: str
+    context:
+      description: The context given, or null.
+      type: str
+  sample: {kubeconfig_sha256: 3b0c..., context: kind-claude-dev}
 """
 
 import copy
 
-from ansible_collections.ciab.claude_in_a_box.plugins.module_utils._k8s_find import check_kinds, find_all
+from ansible_collections.ciab.claude_in_a_box.plugins.module_utils._k8s_find import check_kinds, connection_id, find_all
 
 try:
     from ansible_collections.kubernetes.core.plugins.module_utils.ansiblemodule import AnsibleModule
@@ -116,7 +133,8 @@ def main():
         results = find_all(svc.find, module.params["kinds"], module.params["namespace"], module.params["label_selectors"])
     except CoreException as exc:
         module.fail_from_exception(exc)
-    module.exit_json(changed=False, results=results)
+    module.exit_json(changed=False, results=results,
+                     connection=connection_id(module.params.get("kubeconfig"), module.params.get("context")))
 
 
 if __name__ == "__main__":

@@ -46,11 +46,19 @@ def node_components() -> list[dict]:
     return yaml.safe_load(NODE_COMPONENTS.read_text())
 
 
+# What a role pins, the harness builds at that version: the role's default is its one place.
+ROLE_PINS = {"kind": ("roles/kind_cluster/defaults/main.yml", "kind_cluster_version")}
+
+
 def harness_version(name: str) -> str:
-    """A version of what the harness compiles: the node image's components first, then versions.yml."""
+    """A version of what the harness compiles: the node image's components first, then a role's pin, then
+    versions.yml."""
     for component in node_components():
         if component["target"] == name.replace("_", "-") and component["version"] != "tools":
             return str(component["version"])
+    if name in ROLE_PINS:
+        path, key = ROLE_PINS[name]
+        return str(yaml.safe_load((ROOT / path).read_text())[key])
     return str(yaml.safe_load((ROOT / "tests" / "harness" / "versions.yml").read_text())[name])
 
 

@@ -151,7 +151,9 @@ def main():
     for name, path in sorted(closure(args["roots"], args["installed"]).items()):
         staged[name], did = stage_collection(name, path, os.path.join(root, "collections"), args["ansible_galaxy"])
         changed = changed or did
-    changed = put_file(args["helm"], os.path.join(root, "helm", "helm"), 0o755) or changed
+    # the helm found on PATH is named by its name alone
+    helm = shutil.which(args["helm"]) or args["helm"]
+    changed = put_file(helm, os.path.join(root, "helm", "helm"), 0o755) or changed
     changed = put_file(args.get("ca_file") or "", os.path.join(root, "ca", "extra-ca.pem"), 0o644) or changed
     out = io.StringIO()
     json.dump({"digest": tree_digest(root), "collections": staged, "changed": changed}, out)

@@ -65,3 +65,34 @@ def test_rbac_stale(case, found, wanted, expected):
 def test_object_key():
     assert object_key({"kind": "Role", "metadata": {"name": "r", "namespace": "shop"}}) == "Role/shop/r"
     assert object_key({"kind": "ClusterRole", "metadata": {"name": "r"}}) == "ClusterRole//r"
+
+
+@pytest.mark.parametrize("obj, namespace, key", [
+    ({"kind": "ServiceAccount", "metadata": {"name": "r"}}, "claude", "ServiceAccount/claude/r"),
+    ({"kind": "CronJob", "metadata": {"name": "r", "namespace": "ops"}}, "claude", "CronJob/ops/r"),
+    ({"kind": "ClusterRole", "metadata": {"name": "r"}}, "claude", "ClusterRole//r"),
+    ({"kind": "ValidatingAdmissionPolicy", "metadata": {"name": "r"}}, "claude", "ValidatingAdmissionPolicy//r"),
+    ({"kind": "ServiceAccount", "metadata": {"name": "r"}}, "", "ServiceAccount//r"),
+])
+def test_object_key_takes_the_release_namespace_for_a_namespaced_object_without_one(obj, namespace, key):
+    assert object_key(obj, namespace) == key
+
+
+def revoker_found():
+    meta = {"namespace": "claude", "labels": {"ciab.io/agent-namespace": "claude"}}
+    return [{"item": {"api": "batch/v1", "kind": "CronJob"},
+             "resources": [{"metadata": dict(meta, name="a-operator-expiry")}]},
+            {"item": {"api": "v1", "kind": "ServiceAccount"},
+             "resources": [{"metadata": dict(meta, name="a-revoker")}]}]
+
+
+@pytest.mark.parametrize("rendered, expected", [
+    # time-boxed: the chart renders them without a namespace; keyed in the release's they are wanted, not stale
+    ([{"kind": "CronJob", "metadata": {"name": "a-operator-expiry"}},
+      {"kind": "ServiceAccount", "metadata": {"name": "a-revoker"}}], []),
+    # not time-boxed (reader): nothing renders them, so they go
+    ([], ["CronJob/claude/a-operator-expiry", "ServiceAccount/claude/a-revoker"]),
+])
+def test_the_revokers_objects_are_kept_while_wanted_and_go_after(rendered, expected):
+    wanted = [object_key(o, "claude") for o in rendered]
+    assert names(rbac_stale(revoker_found(), wanted, "claude")) == expected

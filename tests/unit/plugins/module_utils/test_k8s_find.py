@@ -1,9 +1,11 @@
 """k8s_find: its input checks, and results shaped as the rbac role's registered k8s_info loop was, which rbac_stale
 reads (a change of shape would make the role find nothing stale, and leave access in place)."""
+import hashlib
+
 import pytest
 
 from ansible_collections.ciab.claude_in_a_box.plugins.filter.rbac_stale import rbac_stale
-from ansible_collections.ciab.claude_in_a_box.plugins.module_utils._k8s_find import check_kinds, find_all
+from ansible_collections.ciab.claude_in_a_box.plugins.module_utils._k8s_find import check_kinds, connection_id, find_all
 
 KINDS = [{"api": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding"},
          {"api": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding"},
@@ -64,3 +66,14 @@ def test_a_kind_the_cluster_does_not_serve_gives_no_objects():
     find, dummy = fake_cluster([obj("ValidatingAdmissionPolicy", "guard")], served=("ClusterRoleBinding",))
     results = find_all(find, KINDS, None, [])
     assert [(r["resources"], r["api_found"]) for r in results][1:] == [([], False), ([], False)]
+
+
+@pytest.mark.parametrize("kubeconfig, context, expected", [
+    ("/root/.kube/config", "kind-a", {"kubeconfig_sha256": hashlib.sha256(b"/root/.kube/config").hexdigest(), "context": "kind-a"}),
+    (None, None, {"kubeconfig_sha256": None, "context": None}),
+    ("", "", {"kubeconfig_sha256": None, "context": None}),
+    ({"apiVersion": "v1", "users": [{"user": {"token": "secret"}}]}, "x", {"kubeconfig_sha256": "inline", "context": "x"}),
+])
+def test_the_connection_is_named_without_the_kubeconfig(kubeconfig, context, expected):
+    assert connection_id(kubeconfig, context) == expected
+    assert "secret" not in repr(connection_id(kubeconfig, context))
