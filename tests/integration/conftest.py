@@ -37,6 +37,23 @@ def recap(output):
     return counts
 
 
+def write_inventory(path, clusters, registry, overrides=None, extra_hosts=None):
+    """A fleet inventory: one host per cluster ({name: {kubeconfig, context}}), registry delivery to registry."""
+    hosts = {}
+    for name, c in clusters.items():
+        hosts[name] = {"ciab_kubeconfig": c["kubeconfig"], "ciab_context": c["context"]}
+        hosts[name].update((overrides or {}).get(name, {}))
+    hosts.update(extra_hosts or {})
+    inventory = {"clusters": {"vars": {
+        "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+        "ciab_namespace": "claude", "ciab_tier": "reader", "ciab_image_delivery": "registry",
+        "ciab_registry": f"{registry}/ciab",
+        # test-bed nodes are simulated: no pod runs the NetworkPolicy probe
+        "network_policy_probe": False}, "hosts": hosts}}
+    path.write_text(yaml.safe_dump(inventory))
+    return path
+
+
 @pytest.fixture(scope="session")
 def fleet_clusters():
     names = ["fleet-1", "fleet-2", "fleet-3"]

@@ -11,7 +11,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import harness, playbook, REPO
+from conftest import harness, playbook, write_inventory, REPO
 
 pytestmark = pytest.mark.integration
 
@@ -22,7 +22,8 @@ GROUP_VARS = f"@{REPO}/tests/harness/group_vars/all.yml"
 @pytest.fixture(scope="module")
 def clusters(kubectl):
     kubeconfigs = harness("testbed.py", "up", *NAMES).splitlines()
-    yield dict(zip(NAMES, kubeconfigs))
+    yield {name: {"kubeconfig": path, "context": yaml.safe_load(pathlib.Path(path).read_text())["current-context"]}
+           for name, path in zip(NAMES, kubeconfigs)}
     harness("testbed.py", "down", *NAMES)
 
 
@@ -35,20 +36,11 @@ def ee():
     return {"ref": ref.group(1), "out": out}
 
 
-def inventory(clusters, registry, kubeconfigs):
-    return {"clusters": {"vars": {
-        "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-        "ciab_namespace": "claude", "ciab_tier": "reader", "ciab_image_delivery": "registry",
-        "ciab_registry": f"{registry}/ciab", "network_policy_probe": False},
-        "hosts": {name: {"ciab_kubeconfig": kubeconfigs[name], "ciab_context": f"kwok-ciab-{name}"} for name in clusters}}}
-
-
 @pytest.fixture(scope="module")
 def images(tmp_path_factory, clusters, registry):
     """The build job, on this host (it has the engine): builds, pushes, and hands the references on by set_stats."""
-    tmp = tmp_path_factory.mktemp("ee-build")
-    (tmp / "hosts.yml").write_text(yaml.safe_dump(inventory(clusters, registry, clusters)))
-    rc, out = playbook("playbooks/rollout.yml", "-i", str(tmp / "hosts.yml"), "-e", GROUP_VARS, "--tags", "image",
+    hosts = write_inventory(tmp_path_factory.mktemp("ee-build") / "hosts.yml", clusters, registry)
+    rc, out = playbook("playbooks/rollout.yml", "-i", str(hosts), "-e", GROUP_VARS, "--tags", "image",
                        env={"ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json", "ANSIBLE_SHOW_CUSTOM_STATS": "true"})
     assert rc == 0, out[-4000:]
     stats = json.JSONDecoder().raw_decode(out[out.index("{"):])[0]["global_custom_stats"]
@@ -64,11 +56,11 @@ def run_slice(tmp, ee_ref, clusters, registry, kubectl, images, name):
     for sub in ("project", "inventory", "env", "kubeconfigs"):
         (data / sub).mkdir(parents=True)
     # a kubeconfig with its certificates inline, where the container reads it (AWX's credential does the same)
-    flat = subprocess.run([kubectl, "--kubeconfig", clusters[name], "config", "view", "--flatten", "--minify"],
+    flat = subprocess.run([kubectl, "--kubeconfig", clusters[name]["kubeconfig"], "config", "view", "--flatten", "--minify"],
                           capture_output=True, text=True, check=True).stdout
     (data / "kubeconfigs" / name).write_text(flat)
-    (data / "inventory" / "hosts.yml").write_text(
-        yaml.safe_dump(inventory([name], registry, {name: f"/runner/kubeconfigs/{name}"})))
+    write_inventory(data / "inventory" / "hosts.yml",
+                    {name: dict(clusters[name], kubeconfig=f"/runner/kubeconfigs/{name}")}, registry)
     (data / "project" / "rollout.yml").write_text(
         "- name: The collection's rollout\n  ansible.builtin.import_playbook: ciab.claude_in_a_box.rollout\n")
     (data / "env" / "extravars").write_text(json.dumps(dict(images, ciab_rollout_report="/runner/artifacts/report.json")))
@@ -119,7 +111,7 @@ def test_each_slice_rolls_out_its_cluster_inside_the_execution_environment(
     assert [(r["cluster"], r["result"]) for r in run["report"]["clusters"]] == [(name, "ok")]
     assert "image_pushed_refs is given" in run["out"]
     pushed = images["image_pushed_refs"][f"{images['image_ref']}|{registry}/ciab"]
-    image = subprocess.run([kubectl, "--kubeconfig", clusters[name], "get", "statefulset", "claude-agent", "-n",
+    image = subprocess.run([kubectl, "--kubeconfig", clusters[name]["kubeconfig"], "get", "statefulset", "claude-agent", "-n",
                             "claude", "-o", "jsonpath={.spec.template.spec.containers[0].image}"],
                            capture_output=True, text=True, check=True).stdout
     assert image == pushed and "@sha256:" in pushed

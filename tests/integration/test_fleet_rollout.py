@@ -6,25 +6,9 @@ import pytest
 import subprocess
 import yaml
 
-from conftest import playbook, recap, REPO
+from conftest import playbook, recap, write_inventory, REPO
 
 pytestmark = pytest.mark.integration
-
-
-def write_inventory(path, clusters, registry, overrides=None, extra_hosts=None):
-    hosts = {}
-    for name, c in clusters.items():
-        hosts[name] = {"ciab_kubeconfig": c["kubeconfig"], "ciab_context": c["context"]}
-        hosts[name].update((overrides or {}).get(name, {}))
-    hosts.update(extra_hosts or {})
-    inventory = {"clusters": {"vars": {
-        "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-        "ciab_namespace": "claude", "ciab_tier": "reader", "ciab_image_delivery": "registry",
-        "ciab_registry": f"{registry}/ciab",
-        # test-bed nodes are simulated: no pod runs the NetworkPolicy probe
-        "network_policy_probe": False}, "hosts": hosts}}
-    path.write_text(yaml.safe_dump(inventory))
-    return path
 
 
 def unreachable_host(tmp_path):

@@ -9,7 +9,6 @@
 # "collections" (each one's staged path and its requirements type) and "changed". A collection whose file list
 # is unchanged is left alone, so a re-run changes nothing.
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -155,9 +154,7 @@ def main():
     helm = shutil.which(args["helm"]) or args["helm"]
     changed = put_file(helm, os.path.join(root, "helm", "helm"), 0o755) or changed
     changed = put_file(args.get("ca_file") or "", os.path.join(root, "ca", "extra-ca.pem"), 0o644) or changed
-    out = io.StringIO()
-    json.dump({"digest": tree_digest(root), "collections": staged, "changed": changed}, out)
-    print(out.getvalue())
+    print(json.dumps({"digest": tree_digest(root), "collections": staged, "changed": changed}))
 
 
 if __name__ == "__main__":
